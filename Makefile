@@ -1,0 +1,38 @@
+# Developer entry points: `make run` starts the app, `make test` runs the suite.
+# Everything goes through .venv so the pinned requirements are what runs.
+
+VENV := .venv
+PY   := $(VENV)/bin/python
+STAMP := $(VENV)/.stamp-requirements
+
+# These name actions, not files; the venv itself is tracked by $(STAMP).
+.PHONY: venv run test clean
+
+venv: $(STAMP)
+
+# Create the venv only when it is missing (no prerequisites, so never "stale").
+$(PY):
+	python3 -m venv $(VENV)
+
+# Re-run pip only when a requirements file changed since the last install.
+# Order-only on $(PY): its mtime follows the symlink to the interpreter,
+# which says nothing about whether the packages are current.
+# The stamp is touched last, so a failed install is retried next time.
+$(STAMP): requirements.txt requirements-dev.txt | $(PY)
+	$(VENV)/bin/pip install -r requirements-dev.txt
+	touch $@
+
+# Bring the schema up to date and seed demo data on a first run only,
+# then serve on loopback (the app has no authentication of its own).
+run: venv
+	$(PY) -m kpi db upgrade
+	$(PY) -m kpi demo load --if-empty
+	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port 8501
+
+# e.g. make test PYTEST_ARGS='-k postgres -x'
+test: venv
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Also the SQLite journal/WAL sidecars, so a fresh run starts from nothing.
+clean:
+	rm -rf $(VENV) data/*.sqlite3 data/*.sqlite3-*

@@ -1,0 +1,154 @@
+"""`python -m kpi`: database upgrade, demo data, and the scorecard on the command line.
+
+Every failure is one line on stderr and exit status 2, so scripts and people both see what went wrong.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from datetime import date
+
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from . import db
+from .demo import DatabaseNotEmpty, load_demo
+from .domain.periods import PeriodParseError, parse_period
+from .errors import InputError
+from .i18n import LANGUAGES, format_number, t
+from .present import target_text
+from .scorecard import build_scorecard
+from .settings import get_settings
+
+EXIT_FAILURE = 2
+
+
+class Failure(Exception):
+    """A message for the user; main() prints it on one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse's own error prints usage over several lines
+        raise Failure(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m kpi", description="Steering-group KPI review")
+    parser.add_argument("--lang", choices=LANGUAGES, help="language of messages and tables")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    database = commands.add_parser("db", help="database schema")
+    database.add_subparsers(dest="action", required=True, parser_class=_Parser).add_parser(
+        "upgrade", help="apply migrations to the configured database")
+
+    demo = commands.add_parser("demo", help="demo data")
+    load = demo.add_subparsers(dest="action", required=True, parser_class=_Parser).add_parser(
+        "load", help="load the demo data into an empty database")
+    load.add_argument("--replace", action="store_true", help="delete all existing data first")
+    load.add_argument("--if-empty", action="store_true", help="do nothing (and succeed) if data exists")
+
+    card = commands.add_parser("scorecard", help="every target that applies to a period, evaluated")
+    card.add_argument("--period", required=True, help="e.g. 2020, 2020-Q1, 3/2021, 2018-06-14")
+    card.add_argument("--unit", help="org-unit code: only its targets and those below it")
+    card.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    card.add_argument("--as-of", help="judge completeness as of this date (default: today)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    settings = get_settings()
+    lang = settings.default_language
+    try:
+        args = build_parser().parse_args(argv)
+        lang = args.lang or lang
+        return _run(args, settings, lang)
+    except Failure as failure:
+        _fail(str(failure))
+    except InputError as error:
+        _fail(error.message(lang))
+    except (OperationalError, ProgrammingError) as error:
+        # No stack trace and no SQL: say what is wrong with the database in one line.
+        first_line = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
+        _fail(t("cli.database_error", lang, detail=first_line))
+    return EXIT_FAILURE
+
+
+def _fail(message: str) -> None:
+    print(message.replace("\n", " "), file=sys.stderr)
+
+
+def _run(args, settings, lang: str) -> int:
+    url = settings.database_url
+    if args.command == "db":
+        db.upgrade(url)
+        print(t("cli.upgraded", lang, revision=db.current_revision(url)))
+        return 0
+    if db.current_revision(url) is None:
+        raise Failure(t("cli.not_migrated", lang))
+    engine = db.make_engine(url)
+    try:
+        if args.command == "demo":
+            return _demo(engine, args, lang)
+        return _scorecard(engine, args, lang)
+    finally:
+        engine.dispose()
+
+
+def _demo(engine, args, lang: str) -> int:
+    try:
+        with db.session_scope(engine) as session:
+            counts = load_demo(session, replace=args.replace)
+    except DatabaseNotEmpty:
+        if args.if_empty:
+            print(t("cli.demo_skipped", lang))
+            return 0
+        raise Failure(t("cli.demo_not_empty", lang)) from None
+    print(t("cli.demo_loaded", lang, **counts))
+    return 0
+
+
+def _scorecard(engine, args, lang: str) -> int:
+    try:
+        period = parse_period(args.period)
+    except PeriodParseError:
+        raise InputError("period", args.period, "bad_period") from None
+    try:
+        as_of = date.fromisoformat(args.as_of) if args.as_of else None
+    except ValueError:
+        raise InputError("as_of", args.as_of, "bad_date") from None
+    with db.session_scope(engine) as session:
+        rows = build_scorecard(session, period, unit_code=args.unit, as_of=as_of, lang=lang)
+    dicts = [row.as_dict() for row in rows]
+    if args.format == "json":
+        print(json.dumps(dicts, ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(dicts[0]) if dicts else ["indicator"])
+        writer.writeheader()
+        writer.writerows(dicts)
+    else:
+        print(_table(rows, lang, period.code))
+    return 0
+
+
+def _table(rows, lang: str, period: str) -> str:
+    if not rows:
+        return t("scorecard.no_targets", lang, period=period)
+    header = [t("scorecard.col_status", lang), t("scorecard.col_indicator", lang), t("scorecard.col_unit", lang),
+              t("scorecard.col_actual", lang), t("scorecard.col_target", lang), t("scorecard.col_gap", lang),
+              t("scorecard.col_binding", lang)]
+    body = []
+    for row in rows:
+        body.append([
+            t(f"status.{row.status}", lang), row.indicator_name, row.org_unit_name or t("units.whole", lang),
+            format_number(row.actual, row.decimals, lang) + ("*" if row.running else ""),
+            target_text(row.comparator, row.target, row.target_upper, row.decimals, lang),
+            format_number(row.gap, row.decimals, lang, signed=True),
+            t("scorecard.yes", lang) if row.binding else "",
+        ])
+    widths = [max(len(str(line[i])) for line in [header, *body]) for i in range(len(header))]
+    lines = ["  ".join(str(cell).ljust(widths[i]) for i, cell in enumerate(line)).rstrip() for line in [header, *body]]
+    if any(row.running for row in rows):
+        lines.append(t("scorecard.running_note", lang))
+    return "\n".join(lines)
+

@@ -1,0 +1,5 @@
+"""The rules the numbers obey: periods, rollups, target evaluation.
+
+Plain Python only: nothing here imports Streamlit or the database, so each rule can be read and
+tested on its own.
+"""

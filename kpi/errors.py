@@ -1,0 +1,23 @@
+"""The error every write path raises for bad input: which field, which value, and why.
+
+`key` names a message under [errors] in the translation catalogue, so the same error reads in
+Finnish in the app and in English on the command line.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+
+class InputError(ValueError):
+    def __init__(self, field: str, value: Any, key: str, **params: Any):
+        self.field = field
+        self.value = value
+        self.key = key
+        self.params = params
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str) -> str:
+        from .i18n import t  # late import: i18n is a leaf module, errors are raised everywhere
+
+        reason = t(f"errors.{self.key}", lang, value=self.value, **self.params)
+        return t("errors.template", lang, field=t(f"fields.{self.field}", lang), value=self.value, reason=reason)

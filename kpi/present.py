@@ -1,0 +1,41 @@
+"""How results read on screen and paper: status icons and words, target text, unit labels.
+
+Shared by the pages and the command line so a status looks the same everywhere. Status is always an
+icon and a word as well as a colour, so it survives a greyscale projector.
+"""
+from __future__ import annotations
+
+from .domain.vocabulary import Comparator, Status
+from .i18n import format_number, t
+
+STATUS_ICON = {Status.MET: "✅", Status.AT_RISK: "⚠️", Status.NOT_MET: "❌", Status.NO_DATA: "⭕"}
+# Colour-blind-safe pair (blue/orange family) plus grey; the icon and word carry the meaning anyway.
+STATUS_COLOUR = {Status.MET: "#1a7f37", Status.AT_RISK: "#b58100", Status.NOT_MET: "#c62828", Status.NO_DATA: "#6e7781"}
+
+
+def status_label(status: str, lang: str) -> str:
+    return f"{STATUS_ICON[Status(status)]} {t(f'status.{status}', lang)}"
+
+
+def target_text(comparator: str, threshold: float, upper: float | None, decimals: int, lang: str) -> str:
+    low = format_number(threshold, decimals, lang)
+    if Comparator(comparator) is Comparator.BETWEEN:
+        return f"{low}–{format_number(upper, decimals, lang)}"
+    return f"{Comparator(comparator).symbol} {low}"
+
+
+def unit_label(label: str, lang: str) -> str:
+    """Translate a stored unit label such as "pv/htv" (days per FTE); unknown labels show as stored."""
+    if not label:
+        return ""
+    key = f"unit_labels.{label}"
+    text = t(key, lang)
+    return label if text == key else text
+
+
+def value_text(value: float | None, decimals: int, label: str, lang: str) -> str:
+    number = format_number(value, decimals, lang)
+    suffix = unit_label(label, lang)
+    if value is None or not suffix:
+        return number
+    return f"{number}\u00a0{suffix}"

@@ -1,0 +1,60 @@
+"""Indicators: what is measured, in which unit, which way is better, and how values combine."""
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from ..domain.vocabulary import Aggregation, Direction, Nature, Timing
+from ..errors import InputError
+from ..models import Indicator
+
+
+def _choice(field: str, value, allowed):
+    try:
+        return allowed(value).value
+    except ValueError:
+        raise InputError(field, value, "not_one_of", choices=", ".join(m.value for m in allowed)) from None
+
+
+def create_indicator(session: Session, *, code: str, name_fi: str, name_en: str, direction: str,
+                     aggregation: str, unit_label: str = "", scale: float = 1.0,
+                     min_value: float | None = None, max_value: float | None = None, decimals: int = 0,
+                     timing: str = "lagging", nature: str = "quantitative", theme: str = "",
+                     source: str = "", description_fi: str = "", description_en: str = "") -> Indicator:
+    code = (code or "").strip()
+    if not code:
+        raise InputError("code", code, "required")
+    if not (name_fi or "").strip():
+        raise InputError("name_fi", name_fi, "required")
+    indicator = Indicator(
+        code=code, name_fi=name_fi.strip(), name_en=(name_en or name_fi).strip(),
+        direction=_choice("direction", direction, Direction),
+        aggregation=_choice("aggregation", aggregation, Aggregation),
+        timing=_choice("timing", timing, Timing), nature=_choice("nature", nature, Nature),
+        unit_label=unit_label, scale=scale, min_value=min_value, max_value=max_value, decimals=decimals,
+        theme=theme, source=source, description_fi=description_fi, description_en=description_en,
+    )
+    if min_value is not None and max_value is not None and min_value > max_value:
+        raise InputError("max_value", max_value, "lower_above_upper")
+    if not 0 <= decimals <= 6:
+        raise InputError("decimals", decimals, "out_of_range", low=0, high=6)
+    if session.exec(select(Indicator).where(Indicator.code == code)).first():
+        raise InputError("code", code, "duplicate_code")
+    session.add(indicator)
+    session.flush()
+    return indicator
+
+
+def get_indicator(session: Session, code_or_name: str) -> Indicator:
+    """By code, or by exact Finnish or English name."""
+    text = (code_or_name or "").strip()
+    found = session.exec(select(Indicator).where(Indicator.code == text)).first()
+    if found is None:
+        found = session.exec(
+            select(Indicator).where((Indicator.name_fi == text) | (Indicator.name_en == text))).first()
+    if found is None:
+        raise InputError("indicator", code_or_name, "unknown_indicator")
+    return found
+
+
+def list_indicators(session: Session) -> list[Indicator]:
+    return list(session.exec(select(Indicator).order_by(Indicator.code)))

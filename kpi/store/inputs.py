@@ -1,0 +1,26 @@
+"""Reading what people type into fields: numbers (decimal comma too) and periods."""
+from __future__ import annotations
+
+import math
+
+from ..domain.periods import Period, PeriodParseError, parse_period
+from ..errors import InputError
+
+
+def parse_period_field(text: str, field: str = "period") -> Period:
+    try:
+        return parse_period(text)
+    except PeriodParseError:
+        raise InputError(field, text, "bad_period") from None
+
+
+def parse_number(field: str, value) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        number = float(str(value).replace(",", ".").replace("\u00a0", "").replace(" ", ""))
+    except ValueError:
+        raise InputError(field, value, "not_a_number") from None
+    if math.isnan(number) or math.isinf(number):
+        raise InputError(field, value, "not_a_number")
+    return number

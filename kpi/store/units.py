@@ -1,0 +1,89 @@
+"""Org units: a tree (organisation -> division -> unit; an office's regions)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from ..errors import InputError
+from ..models import OrgUnit
+
+
+@dataclass
+class UnitTree:
+    units: dict[str, OrgUnit]                    # by code
+    children_of: dict[str, list[str]] = field(default_factory=dict)
+    roots: list[str] = field(default_factory=list)
+
+    def subtree(self, code: str) -> list[str]:
+        """The unit and every unit below it."""
+        found, stack = [], [code]
+        while stack:
+            current = stack.pop()
+            if current in found:
+                continue
+            found.append(current)
+            stack.extend(reversed(self.children_of.get(current, [])))
+        return found
+
+    def depth_first(self) -> list[tuple[str, int]]:
+        """(code, depth) in tree order, for pickers that indent."""
+        ordered: list[tuple[str, int]] = []
+
+        def walk(code: str, depth: int) -> None:
+            ordered.append((code, depth))
+            for child in self.children_of.get(code, []):
+                walk(child, depth + 1)
+
+        for root in self.roots:
+            walk(root, 0)
+        return ordered
+
+    def name(self, code: str, lang: str) -> str:
+        unit = self.units[code]
+        return unit.name_en if lang == "en" else unit.name_fi
+
+
+def create_org_unit(session: Session, *, code: str, name_fi: str, name_en: str,
+                    parent_code: str | None = None, sort_order: int = 0) -> OrgUnit:
+    code = (code or "").strip()
+    if not code:
+        raise InputError("code", code, "required")
+    if not (name_fi or "").strip():
+        raise InputError("name_fi", name_fi, "required")
+    if session.exec(select(OrgUnit).where(OrgUnit.code == code)).first():
+        raise InputError("code", code, "duplicate_code")
+    parent_id = get_unit(session, parent_code).id if parent_code else None
+    unit = OrgUnit(code=code, name_fi=name_fi.strip(), name_en=(name_en or name_fi).strip(),
+                   parent_id=parent_id, sort_order=sort_order)
+    session.add(unit)
+    session.flush()
+    return unit
+
+
+def get_unit(session: Session, code_or_name: str) -> OrgUnit:
+    """By code, or by exact Finnish or English name."""
+    text = (code_or_name or "").strip()
+    unit = session.exec(select(OrgUnit).where(OrgUnit.code == text)).first()
+    if unit is None:
+        unit = session.exec(select(OrgUnit).where((OrgUnit.name_fi == text) | (OrgUnit.name_en == text))).first()
+    if unit is None:
+        raise InputError("org_unit", code_or_name, "unknown_unit")
+    return unit
+
+
+def list_units(session: Session) -> list[OrgUnit]:
+    return list(session.exec(select(OrgUnit).order_by(OrgUnit.sort_order, OrgUnit.code)))
+
+
+def load_unit_tree(session: Session) -> UnitTree:
+    units = list_units(session)
+    by_id = {u.id: u for u in units}
+    tree = UnitTree(units={u.code: u for u in units})
+    for unit in units:
+        parent = by_id.get(unit.parent_id)
+        if parent is None:
+            tree.roots.append(unit.code)
+        else:
+            tree.children_of.setdefault(parent.code, []).append(unit.code)
+    return tree
