@@ -39,3 +39,26 @@ def value_text(value: float | None, decimals: int, label: str, lang: str) -> str
     if value is None or not suffix:
         return number
     return f"{number}\u00a0{suffix}"
+
+
+def scorecard_frame(rows, lang: str):
+    """The scorecard as a table of display strings, columns named in the user's language."""
+    import pandas as pd
+
+    records = []
+    for row in rows:
+        actual = value_text(row.actual, row.decimals, row.unit_label, lang)
+        if row.running and row.actual is not None:
+            actual += " *"
+        records.append({
+            t("scorecard.col_status", lang): status_label(row.status, lang),
+            t("scorecard.col_indicator", lang): row.indicator_name,
+            t("scorecard.col_unit", lang): row.org_unit_name,
+            t("scorecard.col_actual", lang): actual,
+            t("scorecard.col_target", lang): target_text(row.comparator, row.target, row.target_upper,
+                                                         row.decimals, lang),
+            t("scorecard.col_gap", lang): format_number(row.gap, row.decimals, lang, signed=True),
+            t("scorecard.col_binding", lang): t("scorecard.yes", lang) if row.binding else "",
+            t("scorecard.col_period", lang): row.target_period,
+        })
+    return pd.DataFrame.from_records(records)

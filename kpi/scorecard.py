@@ -114,3 +114,12 @@ def _evaluate(session, target, indicator, unit, period, tree, as_of, lang) -> Sc
         unit_label=indicator.unit_label, decimals=indicator.decimals, values_combined=len(result.parts),
         problem=result.problem.key if result.problem else None, target_id=target.id,
     )
+
+
+def summarise(rows: list[ScorecardRow]) -> dict[str, int]:
+    """Counts per status, plus binding targets not met: the summary line's figures."""
+    counts = {status.value: 0 for status in Status}
+    for row in rows:
+        counts[row.status] += 1
+    counts["binding_not_met"] = sum(1 for row in rows if row.binding and row.status == Status.NOT_MET)
+    return counts

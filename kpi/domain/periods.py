@@ -198,3 +198,17 @@ def grid_periods_between(first: date, last: date, kind: PeriodKind) -> list[Peri
         found.append(p)
         cursor = p.end + timedelta(days=1)
     return found
+
+
+def reporting_periods(measured: list[Period]) -> list[Period]:
+    """The years and quarters that contain measured values, newest first, each year before its quarters."""
+    found: set[Period] = set()
+    for period in measured:
+        year = Period.year(period.start.year)
+        if year.contains(period):
+            found.add(year)
+        quarter = Period.quarter(period.start.year, (period.start.month - 1) // 3 + 1)
+        if quarter.contains(period):
+            found.add(quarter)
+    # Newest year first; within a year the year itself, then Q4..Q1.
+    return sorted(found, key=lambda p: (-p.start.year, p.kind is not PeriodKind.YEAR, -p.start.month))

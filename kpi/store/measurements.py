@@ -86,3 +86,9 @@ def load_observations(session: Session, indicator_id: int, unit_codes: list[str]
 def list_measurement_periods(session: Session) -> tuple:
     """(first day, last day) over all stored values, or (None, None): what the period picker offers."""
     return session.exec(select(func.min(Measurement.period_start), func.max(Measurement.period_end))).one()
+
+
+def distinct_measured_periods(session: Session) -> list[Period]:
+    """Every distinct period that holds at least one value (period pickers offer what has data)."""
+    rows = session.exec(select(Measurement.period_kind, Measurement.period_start, Measurement.period_end).distinct())
+    return [period_from_bounds(kind, start, end) for kind, start, end in rows]

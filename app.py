@@ -1,0 +1,15 @@
+"""The router: settings, language, the page list, and st.navigation. Pages live in pages/."""
+import streamlit as st
+
+from kpi.i18n import t
+from kpi.ui.context import engine, language_switch
+
+st.set_page_config(page_title="KPI", page_icon="📊", layout="wide")
+lang = language_switch()
+engine()  # upgrade the database and load the demo on first start, before any page reads it
+
+pages = [
+    st.Page("pages/scorecard.py", title=t("app.page_scorecard", lang), icon="📊", default=True,
+            url_path="scorecard"),
+]
+st.navigation(pages).run()

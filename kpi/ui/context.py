@@ -1,0 +1,67 @@
+"""Per-run context for pages: the database engine (started once per process) and the user's language."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from .. import db, store
+from ..demo import load_demo
+from ..i18n import LANGUAGES, t
+from ..settings import Settings, get_settings
+
+LANG_KEY = "lang"
+
+
+@st.cache_resource(show_spinner=False)
+def _prepared_engine(url: str, load_demo_when_empty: bool) -> Engine:
+    """Upgrade the schema and, on an empty database, load the demo: once per process and database."""
+    db.upgrade(url)
+    engine = db.make_engine(url)
+    if load_demo_when_empty:
+        with db.session_scope(engine) as session:
+            if not store.has_data(session):
+                load_demo(session)
+    return engine
+
+
+def engine(settings: Settings | None = None) -> Engine:
+    settings = settings or get_settings()
+    with st.spinner(t("app.starting", current_language())):
+        return _prepared_engine(settings.database_url, settings.demo_data)
+
+
+@contextmanager
+def session() -> Iterator[Session]:
+    """One session per user action (never kept in session_state)."""
+    with db.session_scope(engine()) as active:
+        yield active
+
+
+def current_language() -> str:
+    """The user's choice, else ?lang=, else the browser's language if we have it, else the setting."""
+    chosen = st.session_state.get(LANG_KEY)
+    if chosen in LANGUAGES:
+        return chosen
+    from_query = st.query_params.get("lang")
+    if from_query in LANGUAGES:
+        return from_query
+    browser = (st.context.locale or "")[:2].lower()
+    if browser in LANGUAGES:
+        return browser
+    return get_settings().default_language
+
+
+def language_switch() -> str:
+    """A switch in the sidebar; returns the language for this run."""
+    lang = current_language()
+    st.session_state.setdefault(LANG_KEY, lang)
+    st.sidebar.segmented_control(
+        t("app.language", lang), options=list(LANGUAGES), key=LANG_KEY,
+        format_func=lambda code: t(f"languages.{code}", lang), selection_mode="single")
+    if st.session_state.get(LANG_KEY) not in LANGUAGES:  # deselecting the segment must not unset it
+        st.session_state[LANG_KEY] = lang
+    return st.session_state[LANG_KEY]

@@ -1,0 +1,96 @@
+"""Shared fixtures: throw-away databases on SQLite and PostgreSQL, migrated, with or without the demo.
+
+PostgreSQL comes from KPI_TEST_POSTGRES_URL (.ci/start-postgres prints one). Without it the PostgreSQL
+cases are skipped on a developer's machine and fail under CI=true, where a missing database is a fault.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from kpi import db
+from kpi.demo import load_demo
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _postgres_server_url() -> str:
+    url = os.environ.get("KPI_TEST_POSTGRES_URL")
+    if not url:
+        message = "KPI_TEST_POSTGRES_URL is not set (run .ci/start-postgres)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return url
+
+
+def _fresh_postgres_database() -> str:
+    """A new, empty database on the test server; dropped again by the caller."""
+    server = sa.make_url(_postgres_server_url())
+    name = f"kpi_t_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return server.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_postgres_database(url: str) -> None:
+    target = sa.make_url(url)
+    admin = sa.create_engine(target.set(database=sa.make_url(_postgres_server_url()).database),
+                             isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def make_database(backend: str, folder) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{folder / 'kpi.sqlite3'}"
+    return _fresh_postgres_database()
+
+
+def drop_database(backend: str, url: str) -> None:
+    if backend == "postgresql":
+        _drop_postgres_database(url)
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_db_url(request, tmp_path):
+    """An empty database (no schema), on each backend."""
+    url = make_database(request.param, tmp_path)
+    yield url
+    drop_database(request.param, url)
+
+
+@pytest.fixture
+def migrated_engine(empty_db_url):
+    """An engine on a freshly migrated, empty database, on each backend."""
+    db.upgrade(empty_db_url)
+    engine = db.make_engine(empty_db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def demo_db_url(request, tmp_path_factory):
+    """A migrated database holding the demo data, shared by one module's tests (read only)."""
+    url = make_database(request.param, tmp_path_factory.mktemp("demo"))
+    db.upgrade(url)
+    engine = db.make_engine(url)
+    with db.session_scope(engine) as session:
+        load_demo(session)
+    engine.dispose()
+    yield url
+    drop_database(request.param, url)
+
+
+@pytest.fixture
+def demo_engine(demo_db_url):
+    engine = db.make_engine(demo_db_url)
+    yield engine
+    engine.dispose()
