@@ -15,8 +15,10 @@ with session() as db:
     periods = [p.code for p in reporting_periods(store.distinct_measured_periods(db))]
     tree = store.load_unit_tree(db)
 
-# Query parameters let a meeting invitation link straight to a period and unit.
+# Query parameters let a meeting invitation link straight to a period and unit, also one not offered.
 wanted_period = st.query_params.get("period")
+if wanted_period and wanted_period not in periods:
+    periods.insert(0, wanted_period)
 wanted_unit = st.query_params.get("unit")
 all_units = "*"
 unit_options = [all_units] + [code for code, _depth in tree.depth_first()]
