@@ -14,6 +14,7 @@ from ..i18n import LANGUAGES, t
 from ..settings import Settings, get_settings
 
 LANG_KEY = "lang"
+CHOICE_KEY = "lang_choice"
 
 
 @st.cache_resource(show_spinner=False)
@@ -56,12 +57,17 @@ def current_language() -> str:
 
 
 def language_switch() -> str:
-    """A switch in the sidebar; returns the language for this run."""
+    """A switch in the sidebar; returns the language for this run.
+
+    The widget has its own key and copies its value to LANG_KEY, so pages can read the language
+    before the switch is drawn and a link's ?lang= still counts until the user picks.
+    """
     lang = current_language()
-    st.session_state.setdefault(LANG_KEY, lang)
+
+    def remember_choice() -> None:
+        st.session_state[LANG_KEY] = st.session_state[CHOICE_KEY]
+
     st.sidebar.segmented_control(
-        t("app.language", lang), options=list(LANGUAGES), key=LANG_KEY,
-        format_func=lambda code: t(f"languages.{code}", lang), selection_mode="single")
-    if st.session_state.get(LANG_KEY) not in LANGUAGES:  # deselecting the segment must not unset it
-        st.session_state[LANG_KEY] = lang
-    return st.session_state[LANG_KEY]
+        t("app.language", lang), options=list(LANGUAGES), default=lang, required=True, key=CHOICE_KEY,
+        format_func=lambda code: t(f"languages.{code}", code), on_change=remember_choice)
+    return current_language()
