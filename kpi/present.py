@@ -61,4 +61,8 @@ def scorecard_frame(rows, lang: str):
             t("scorecard.col_binding", lang): t("scorecard.yes", lang) if row.binding else "",
             t("scorecard.col_period", lang): row.target_period,
         })
-    return pd.DataFrame.from_records(records)
+    frame = pd.DataFrame.from_records(records)
+    # The target's own period only says something when it differs (a year target judging a quarter).
+    if all(row.target_period == row.period for row in rows):
+        frame = frame.drop(columns=[t("scorecard.col_period", lang)], errors="ignore")
+    return frame

@@ -6,8 +6,9 @@ from kpi.domain.periods import PeriodParseError, parse_period, reporting_periods
 from kpi.i18n import t
 from kpi.present import STATUS_COLOUR, scorecard_frame, status_label
 from kpi.scorecard import build_scorecard, summarise
-from kpi.ui.context import current_language, session
+from kpi.ui.context import current_language, run_through_router, session
 
+run_through_router()
 lang = current_language()
 st.title(t("scorecard.title", lang))
 

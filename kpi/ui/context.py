@@ -71,3 +71,18 @@ def language_switch() -> str:
         t("app.language", lang), options=list(LANGUAGES), default=lang, required=True, key=CHOICE_KEY,
         format_func=lambda code: t(f"languages.{code}", code), on_change=remember_choice)
     return current_language()
+
+
+def run_through_router() -> None:
+    """Call first on every page. Makes sure app.py (language, start-up, navigation) is in charge.
+
+    Streamlit keeps a legacy mode for apps with a `pages/` folder: until some session in the process
+    has called st.navigation, a session that opens a page's own URL (a link in a meeting invitation,
+    right after a restart) runs that page alone, without app.py. Leaving that mode and rerunning
+    hands the same URL to app.py's st.navigation.
+    """
+    from streamlit.runtime.pages_manager import PagesManager  # internal, hence the test that pins it
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()

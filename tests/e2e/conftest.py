@@ -23,12 +23,10 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def served_app(tmp_path_factory):
+def _serve(folder):
     """`streamlit run app.py` on a free loopback port and an empty database, as `make run` starts it."""
     port = _free_port()
-    env = dict(os.environ, KPI_DATABASE_URL=f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'kpi.sqlite3'}",
-               KPI_DEFAULT_LANGUAGE="fi")
+    env = dict(os.environ, KPI_DATABASE_URL=f"sqlite:///{folder / 'kpi.sqlite3'}", KPI_DEFAULT_LANGUAGE="fi")
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
@@ -52,6 +50,12 @@ def served_app(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def served_app(tmp_path_factory):
+    """The app, shared by a module's tests."""
+    yield from _serve(tmp_path_factory.mktemp("e2e"))
+
+
+@pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI", "").lower() == "true":
@@ -72,3 +76,9 @@ def page(browser, served_app):
     tab.set_default_timeout(30_000)
     yield tab
     context.close()
+
+
+@pytest.fixture
+def fresh_served_app(tmp_path):
+    """A server no session has visited yet (what a meeting link meets right after a restart)."""
+    yield from _serve(tmp_path)

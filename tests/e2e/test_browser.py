@@ -40,3 +40,12 @@ def test_the_language_switch_turns_the_page_english(page, served_app):
     page.get_by_test_id("stSidebar").get_by_text("English", exact=True).click()
     page.get_by_role("heading", name="Scorecard").wait_for()
     assert page.get_by_text("Org unit").count() >= 1
+
+
+def test_a_link_opened_first_after_a_restart_still_gets_the_whole_app(browser, fresh_served_app):
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="fi-FI")
+    tab = context.new_page()
+    tab.goto(fresh_served_app + "/scorecard?period=2020")
+    tab.get_by_text("Sitovia tavoitteita saavuttamatta: 1").wait_for(timeout=30_000)
+    assert tab.get_by_test_id("stSidebar").get_by_text("Kieli").count() == 1  # app.py ran: the switch is there
+    context.close()
