@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 
 
@@ -182,22 +182,6 @@ def parse_period(text: str) -> Period:
 def period_from_bounds(kind: str, start: date, end: date) -> Period:
     """Rebuild a Period from stored columns."""
     return Period(start, end, PeriodKind(kind))
-
-
-def grid_periods_between(first: date, last: date, kind: PeriodKind) -> list[Period]:
-    """Every year, quarter or month touching [first, last], oldest first (for period pickers)."""
-    found: list[Period] = []
-    cursor = first
-    while cursor <= last:
-        if kind is PeriodKind.YEAR:
-            p = Period.year(cursor.year)
-        elif kind is PeriodKind.QUARTER:
-            p = Period.quarter(cursor.year, (cursor.month - 1) // 3 + 1)
-        else:
-            p = Period.month(cursor.year, cursor.month)
-        found.append(p)
-        cursor = p.end + timedelta(days=1)
-    return found
 
 
 def reporting_periods(measured: list[Period]) -> list[Period]:

@@ -4,14 +4,14 @@ Writes check their input and raise `kpi.errors.InputError` before anything is ad
 so a rejected input writes nothing.
 """
 from .indicators import create_indicator, get_indicator, list_indicators
-from .measurements import add_measurement, distinct_measured_periods, list_measurement_periods, load_observations
+from .measurements import add_measurement, distinct_measured_periods, load_observations
 from .targets import create_target, list_target_changes, targets_applying_to, update_target
 from .units import UnitTree, create_org_unit, get_unit, list_units, load_unit_tree
 from .housekeeping import clear_all, has_data
 
 __all__ = [
     "UnitTree", "add_measurement", "clear_all", "distinct_measured_periods", "create_indicator", "create_org_unit", "create_target",
-    "get_indicator", "get_unit", "has_data", "list_indicators", "list_measurement_periods",
+    "get_indicator", "get_unit", "has_data", "list_indicators",
     "list_target_changes", "list_units", "load_observations", "load_unit_tree", "targets_applying_to",
     "update_target",
 ]

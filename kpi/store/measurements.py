@@ -1,7 +1,6 @@
 """Measurements: one value per indicator x org unit x period, with the parts a ratio is made of."""
 from __future__ import annotations
 
-from sqlalchemy import func
 from sqlmodel import Session, select
 
 from ..domain.periods import Period, period_from_bounds
@@ -81,11 +80,6 @@ def load_observations(session: Session, indicator_id: int, unit_codes: list[str]
                Measurement.period_start >= period.start, Measurement.period_end <= period.end))
     return [Observation(code, period_from_bounds(kind, start, end), value, numerator, denominator, weight)
             for code, kind, start, end, value, numerator, denominator, weight in rows]
-
-
-def list_measurement_periods(session: Session) -> tuple:
-    """(first day, last day) over all stored values, or (None, None): what the period picker offers."""
-    return session.exec(select(func.min(Measurement.period_start), func.max(Measurement.period_end))).one()
 
 
 def distinct_measured_periods(session: Session) -> list[Period]:
