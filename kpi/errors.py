@@ -20,4 +20,6 @@ class InputError(ValueError):
         from .i18n import t  # late import: i18n is a leaf module, errors are raised everywhere
 
         reason = t(f"errors.{self.key}", lang, value=self.value, **self.params)
-        return t("errors.template", lang, field=t(f"fields.{self.field}", lang), value=self.value, reason=reason)
+        text = t("errors.template", lang, field=t(f"fields.{self.field}", lang), value=self.value, reason=reason)
+        where = self.params.get("where")  # file and row, when the input came from a file
+        return f"{where}: {text}" if where else text

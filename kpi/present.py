@@ -5,6 +5,8 @@ icon and a word as well as a colour, so it survives a greyscale projector.
 """
 from __future__ import annotations
 
+import pandas as pd
+
 from .domain.vocabulary import Comparator, Status
 from .i18n import format_number, t
 
@@ -43,8 +45,6 @@ def value_text(value: float | None, decimals: int, label: str, lang: str) -> str
 
 def scorecard_frame(rows, lang: str):
     """The scorecard as a table of display strings, columns named in the user's language."""
-    import pandas as pd
-
     records = []
     for row in rows:
         actual = value_text(row.actual, row.decimals, row.unit_label, lang)

@@ -127,3 +127,22 @@ def test_loading_the_demo_twice_is_refused_unless_replacing(migrated_engine):
     assert again == first
     with db.session_scope(migrated_engine) as session:
         assert session.exec(select(func.count()).select_from(Measurement)).one() == first["measurements"]
+
+
+def test_a_broken_demo_file_names_the_file_and_row_and_loads_nothing(migrated_engine, tmp_path):
+    import shutil
+
+    from kpi.demo import DEMO_DIR
+    from kpi.errors import InputError
+
+    for name in ("org_units.csv", "indicators.csv", "measurements.csv", "targets.csv"):
+        shutil.copy(DEMO_DIR / name, tmp_path / name)
+    lines = (tmp_path / "measurements.csv").read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace("2020-Q2", "2020-Q9")
+    (tmp_path / "measurements.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        with db.session_scope(migrated_engine) as session:
+            load_demo(session, folder=tmp_path)
+    assert caught.value.message("en").startswith("measurements.csv:3: period “2020-Q9”")
+    with db.session_scope(migrated_engine) as session:
+        assert not store.has_data(session)
