@@ -27,6 +27,14 @@ _MEASUREMENT_VERSION = _version_column()
 _TARGET_VERSION = _version_column()
 
 
+class Audited(SQLModel):
+    """Who created and last changed a row, and when (UTC)."""
+    created_by: str = Field(default="", max_length=120)
+    created_at: datetime = Field(default_factory=utc_now)
+    updated_by: str = Field(default="", max_length=120)
+    updated_at: datetime = Field(default_factory=utc_now)
+
+
 class OrgUnit(SQLModel, table=True):
     __tablename__ = "org_unit"
 
@@ -60,7 +68,7 @@ class Indicator(SQLModel, table=True):
     source: str = ""
 
 
-class Measurement(SQLModel, table=True):
+class Measurement(Audited, table=True):
     __tablename__ = "measurement"
     __table_args__ = (
         sa.UniqueConstraint("indicator_id", "org_unit_id", "period", name="uq_measurement_indicator_unit_period"),
@@ -82,16 +90,12 @@ class Measurement(SQLModel, table=True):
     comment: str = ""
     source: str = ""
     synthetic: bool = False  # demo values made up where the source documents give none
-    created_by: str = Field(default="", max_length=120)
-    created_at: datetime = Field(default_factory=utc_now)
-    updated_by: str = Field(default="", max_length=120)
-    updated_at: datetime = Field(default_factory=utc_now)
     version: int = Field(default=1, sa_column=_MEASUREMENT_VERSION)
 
     __mapper_args__ = {"version_id_col": _MEASUREMENT_VERSION}  # a stale write raises StaleDataError
 
 
-class Target(SQLModel, table=True):
+class Target(Audited, table=True):
     __tablename__ = "target"
     __table_args__ = (
         sa.Index("ix_target_span", "period_start", "period_end"),
@@ -112,10 +116,6 @@ class Target(SQLModel, table=True):
     binding: bool = False
     rationale: str = ""
     owner: str = Field(default="", max_length=120)
-    created_by: str = Field(default="", max_length=120)
-    created_at: datetime = Field(default_factory=utc_now)
-    updated_by: str = Field(default="", max_length=120)
-    updated_at: datetime = Field(default_factory=utc_now)
     version: int = Field(default=1, sa_column=_TARGET_VERSION)
 
     __mapper_args__ = {"version_id_col": _TARGET_VERSION}  # a stale write raises StaleDataError

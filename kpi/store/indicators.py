@@ -6,6 +6,7 @@ from sqlmodel import Session, select
 from ..domain.vocabulary import Aggregation, Direction, Nature, Timing
 from ..errors import InputError
 from ..models import Indicator
+from .inputs import find_by_code_or_name
 
 
 def _choice(field: str, value, allowed):
@@ -46,11 +47,7 @@ def create_indicator(session: Session, *, code: str, name_fi: str, name_en: str,
 
 def get_indicator(session: Session, code_or_name: str) -> Indicator:
     """By code, or by exact Finnish or English name."""
-    text = (code_or_name or "").strip()
-    found = session.exec(select(Indicator).where(Indicator.code == text)).first()
-    if found is None:
-        found = session.exec(
-            select(Indicator).where((Indicator.name_fi == text) | (Indicator.name_en == text))).first()
+    found = find_by_code_or_name(session, Indicator, code_or_name)
     if found is None:
         raise InputError("indicator", code_or_name, "unknown_indicator")
     return found

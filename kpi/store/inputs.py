@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import math
 
+from sqlmodel import Session, select
+
 from ..domain.periods import Period, PeriodParseError, parse_period
 from ..errors import InputError
 
@@ -24,3 +26,12 @@ def parse_number(field: str, value) -> float | None:
     if math.isnan(number) or math.isinf(number):
         raise InputError(field, value, "not_a_number")
     return number
+
+
+def find_by_code_or_name(session: Session, model, text: str):
+    """A row of `model` whose code, or failing that exact Finnish or English name, is `text`; else None."""
+    text = (text or "").strip()
+    found = session.exec(select(model).where(model.code == text)).first()
+    if found is None:
+        found = session.exec(select(model).where((model.name_fi == text) | (model.name_en == text))).first()
+    return found

@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from ..errors import InputError
 from ..models import OrgUnit
+from .inputs import find_by_code_or_name
 
 
 @dataclass
@@ -63,10 +64,7 @@ def create_org_unit(session: Session, *, code: str, name_fi: str, name_en: str,
 
 def get_unit(session: Session, code_or_name: str) -> OrgUnit:
     """By code, or by exact Finnish or English name."""
-    text = (code_or_name or "").strip()
-    unit = session.exec(select(OrgUnit).where(OrgUnit.code == text)).first()
-    if unit is None:
-        unit = session.exec(select(OrgUnit).where((OrgUnit.name_fi == text) | (OrgUnit.name_en == text))).first()
+    unit = find_by_code_or_name(session, OrgUnit, code_or_name)
     if unit is None:
         raise InputError("org_unit", code_or_name, "unknown_unit")
     return unit
