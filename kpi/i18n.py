@@ -63,6 +63,7 @@ def format_number(value: float | None, decimals: int = 0, lang: str = DEFAULT_LA
 
 
 def format_percent(value: float | None, decimals: int = 0, lang: str = DEFAULT_LANGUAGE) -> str:
-    if value is None:
-        return "–"
-    return format_number(value, decimals, lang) + ("\u00a0%" if lang == "fi" else "%")
+    number = format_number(value, decimals, lang)
+    if number == "–":
+        return number
+    return number + ("\u00a0%" if lang == "fi" else "%")

@@ -100,7 +100,7 @@ def _outermost(observations: list[Observation]) -> list[Observation]:
 def _from_observation(obs: Observation, scale: float) -> Rollup:
     value = obs.value
     if value is None and obs.numerator is not None and obs.denominator:
-        value = obs.numerator / obs.denominator * scale
+        value = obs.numerator * scale / obs.denominator
     return Rollup(value=value, numerator=obs.numerator, denominator=obs.denominator, weight=obs.weight,
                   parts=(obs,), data_through=obs.period.end)
 
@@ -129,7 +129,8 @@ def _combine(agg: Aggregation, parts: list[Rollup], scale: float, *, over_time: 
         denominator = sum(p.denominator for p in parts)
         if denominator == 0:
             return fail("zero_denominator")
-        return Rollup(numerator / denominator * scale, numerator, denominator, None, every, through)
+        # Multiply before dividing: 57 / 200 * 100 is 28.499999…, which would round to 28, not 29.
+        return Rollup(numerator * scale / denominator, numerator, denominator, None, every, through)
     lacking_value = next((p for p in parts if p.value is None), None)
     if lacking_value:
         return fail("missing_value", lacking_value)

@@ -24,7 +24,7 @@ def check_value(indicator: Indicator, value: float | None, numerator: float | No
     if numerator is not None and Aggregation(indicator.aggregation) is not Aggregation.RATIO_OF_TOTALS:
         raise InputError("numerator", numerator, "parts_only_for_ratio")
     if numerator is not None:
-        from_parts = numerator / denominator * indicator.scale
+        from_parts = numerator * indicator.scale / denominator  # scale first: 57*100/200 is exactly 28.5
         tolerance = 0.5 * 10 ** -indicator.decimals + 1e-9  # a value rounded for display is still consistent
         if value is not None and abs(value - from_parts) > tolerance:
             raise InputError("value", value, "parts_disagree", computed=round(from_parts, indicator.decimals + 2))
