@@ -37,7 +37,7 @@ unit_code = right.selectbox(
     else "\u2003" * depth[code] + tree.name(code, lang))
 
 if not period_text:
-    st.info(t("scorecard.no_targets", lang, period="–"))
+    st.info(t("scorecard.empty", lang))
     st.stop()
 try:
     period = parse_period(period_text)

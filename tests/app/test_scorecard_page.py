@@ -88,3 +88,10 @@ def test_a_link_with_a_period_and_unit_opens_that_view(app):
     app.run()
     assert app.selectbox(key="scorecard_period").value == "2020-Q1"
     assert column(app, "Toteuma") == ["61"]
+
+
+def test_with_demo_data_switched_off_an_empty_database_says_there_is_nothing_yet(app, monkeypatch):
+    monkeypatch.setenv("KPI_DEMO_DATA", "false")
+    app.run()
+    assert not app.exception and not app.dataframe
+    assert "ei vielä ole mittaritietoja" in app.info[0].value and "demo load" in app.info[0].value
