@@ -138,3 +138,25 @@ def target_applies(target_period: Period, period: Period, aggregation: Aggregati
     if not target_period.contains(period):
         return False
     return target_period == period or Aggregation(aggregation) is not Aggregation.SUM
+
+
+def band_edges(rule: TargetRule) -> tuple[float | None, float | None]:
+    """The far edges of the at-risk zone(s): below them (or above) a miss is "not met".
+
+    ≥ T: (T − band, None); ≤ T: (None, T + band); = T: (T − band, T + band);
+    between L and U: (L − band, U + band). Without a band both edges are the thresholds themselves.
+    """
+    comparator = Comparator(rule.comparator)
+
+    def amount(reference: float) -> float:
+        if not rule.band:
+            return 0.0
+        return rule.band if BandKind(rule.band_kind) is BandKind.ABSOLUTE else abs(reference) * rule.band / 100
+
+    if comparator is Comparator.GE:
+        return rule.threshold - amount(rule.threshold), None
+    if comparator is Comparator.LE:
+        return None, rule.threshold + amount(rule.threshold)
+    if comparator is Comparator.EQ:
+        return rule.threshold - amount(rule.threshold), rule.threshold + amount(rule.threshold)
+    return rule.threshold - amount(rule.threshold), rule.upper + amount(rule.upper)
