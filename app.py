@@ -2,14 +2,17 @@
 import streamlit as st
 
 from kpi.i18n import t
-from kpi.ui.context import engine, language_switch
+from kpi.ui.context import engine, language_switch, leave_legacy_pages_mode
 
 st.set_page_config(page_title="KPI", page_icon="📊", layout="wide")
+leave_legacy_pages_mode()
 lang = language_switch()
 engine()  # upgrade the database and load the demo on first start, before any page reads it
 
 pages = [
     st.Page("pages/scorecard.py", title=t("app.page_scorecard", lang), icon="📊", default=True,
             url_path="scorecard"),
+    st.Page("pages/drilldown.py", title=t("app.page_drilldown", lang), icon="🔎", url_path="drilldown"),
+    st.Page("pages/meeting.py", title=t("app.page_meeting", lang), icon="🖥️", url_path="meeting"),
 ]
 st.navigation(pages).run()

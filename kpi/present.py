@@ -43,8 +43,21 @@ def value_text(value: float | None, decimals: int, label: str, lang: str) -> str
     return f"{number}\u00a0{suffix}"
 
 
-def scorecard_frame(rows, lang: str):
-    """The scorecard as a table of display strings, columns named in the user's language."""
+def change_text(row, lang: str) -> str:
+    """"▲ +2 (better)": the arrow gives the direction of the number, the word whether that is good."""
+    if row.change is None:
+        return ""
+    signed = format_number(row.change, row.decimals, lang, signed=True)
+    if signed.lstrip("+−-") == format_number(0, row.decimals, lang):
+        return f"= ({t('change.same', lang)})"
+    arrow = "▲" if row.change > 0 else "▼"
+    if row.change_is_better is None:
+        return f"{arrow} {signed}"
+    return f"{arrow} {signed} ({t('change.better' if row.change_is_better else 'change.worse', lang)})"
+
+
+def scorecard_frame(rows, lang: str) -> pd.DataFrame:
+    """The scorecard as a table of display strings (and the trend as numbers), columns in the user's language."""
     records = []
     for row in rows:
         actual = value_text(row.actual, row.decimals, row.unit_label, lang)
@@ -58,6 +71,8 @@ def scorecard_frame(rows, lang: str):
             t("scorecard.col_target", lang): target_text(row.comparator, row.target, row.target_upper,
                                                          row.decimals, lang),
             t("scorecard.col_gap", lang): format_number(row.gap, row.decimals, lang, signed=True),
+            t("scorecard.col_change", lang): change_text(row, lang),
+            t("scorecard.col_trend", lang): [v for v in row.trend if v is not None],
             t("scorecard.col_binding", lang): t("scorecard.yes", lang) if row.binding else "",
             t("scorecard.col_period", lang): row.target_period,
         })

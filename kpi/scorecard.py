@@ -11,11 +11,12 @@ from datetime import date
 from sqlmodel import Session
 
 from . import store
-from .domain.evaluate import TargetRule, evaluate_target, target_applies
-from .domain.periods import Period, period_from_bounds
-from .domain.rollup import rollup
-from .domain.vocabulary import Aggregation, BandKind, Comparator, Status
+from .domain.periods import Period
+from .domain.vocabulary import Direction, Status
 from .i18n import t
+from .judging import WHOLE_ORGANISATION, applicable_target, judge, periods_back
+
+TREND_LENGTH = 8  # periods of the same kind shown in the small trend line, the chosen one last
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,12 @@ class ScorecardRow:
     values_combined: int     # how many stored values made the actual
     problem: str | None      # why there is no actual although values exist (key under [rollup])
     target_id: int
+    theme: str
+    timing: str
+    previous_actual: float | None  # the same kind of period just before (last year, last quarter)
+    change: float | None           # actual - previous_actual
+    change_is_better: bool | None  # by the indicator's direction; None when unknown or unchanged
+    trend: tuple[float | None, ...]  # the last TREND_LENGTH periods' actuals, oldest first
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -64,43 +71,32 @@ def build_scorecard(session: Session, period: Period, *, unit_code: str | None =
     if unit_code:
         root = store.get_unit(session, unit_code)
         unit_ids = [tree.units[code].id for code in tree.subtree(root.code)]
-    candidates = [(target, indicator, unit) for target, indicator, unit
-                  in store.targets_applying_to(session, period, unit_ids)
-                  if target_applies(_target_period(target), period, Aggregation(indicator.aggregation))]
-    rows = [_evaluate(session, target, indicator, unit, period, tree, as_of, lang)
-            for target, indicator, unit in _most_specific(candidates)]
+    grouped: dict[tuple, list] = {}
+    for target, indicator, unit in store.targets_applying_to(session, period, unit_ids):
+        grouped.setdefault((target.indicator_id, target.org_unit_id), []).append((target, indicator, unit))
+    rows = []
+    for group in grouped.values():
+        _, indicator, unit = group[0]
+        chosen = applicable_target([target for target, _, _ in group], period, indicator.aggregation)
+        if chosen is not None:
+            rows.append(_row(session, chosen, indicator, unit, period, tree, as_of, lang))
     return sorted(rows, key=sort_key)
 
 
-def _target_period(target) -> Period:
-    return period_from_bounds(target.period_kind, target.period_start, target.period_end)
-
-
-def _most_specific(candidates):
-    """Where a year target and a quarter target both cover the period, the narrower one applies."""
-    best: dict[tuple, tuple] = {}
-    for target, indicator, unit in candidates:
-        key = (target.indicator_id, target.org_unit_id)
-        span = (target.period_end - target.period_start).days
-        current = best.get(key)
-        if current is None or span < (current[0].period_end - current[0].period_start).days:
-            best[key] = (target, indicator, unit)
-    return list(best.values())
-
-
-def _evaluate(session, target, indicator, unit, period, tree, as_of, lang) -> ScorecardRow:
-    # A target without a unit is for the whole organisation: every root of the tree counts.
-    top = unit.code if unit else "*"
+def _row(session, target, indicator, unit, period, tree, as_of, lang) -> ScorecardRow:
     children = dict(tree.children_of)
     if unit is None:
-        children["*"] = list(tree.roots)
+        children[WHOLE_ORGANISATION] = list(tree.roots)
+    unit_key = unit.code if unit else WHOLE_ORGANISATION
     codes = tree.subtree(unit.code) if unit else list(tree.units)
-    observations = store.load_observations(session, indicator.id, codes, period)
-    result = rollup(Aggregation(indicator.aggregation), observations, top, period, children, indicator.scale)
-    rule = TargetRule(Comparator(target.comparator), target.threshold, target.threshold_upper, target.band,
-                      BandKind(target.band_kind), target.binding)
-    evaluation = evaluate_target(rule, result.value, period=period, as_of=as_of, decimals=indicator.decimals,
-                                 data_through=result.data_through)
+    history = periods_back(period, TREND_LENGTH)
+    span = Period.range(history[0].start, period.end)
+    observations = store.load_observations(session, indicator.id, codes, span)
+    verdict = judge(indicator, observations, unit_key, children, period, target, as_of)
+    evaluation = verdict.evaluation
+    trend = tuple(judge(indicator, observations, unit_key, children, p, None, as_of).result.value for p in history)
+    previous = trend[-2] if len(trend) > 1 else None
+    change = None if previous is None or evaluation.actual is None else evaluation.actual - previous
     return ScorecardRow(
         indicator=indicator.code,
         indicator_name=indicator.name_en if lang == "en" else indicator.name_fi,
@@ -111,9 +107,26 @@ def _evaluate(session, target, indicator, unit, period, tree, as_of, lang) -> Sc
         status=evaluation.status.value, gap=evaluation.gap, gap_relative=evaluation.gap_relative,
         binding=target.binding, complete=evaluation.complete, running=evaluation.running,
         data_through=evaluation.data_through.isoformat() if evaluation.data_through else None,
-        unit_label=indicator.unit_label, decimals=indicator.decimals, values_combined=len(result.parts),
-        problem=result.problem.key if result.problem else None, target_id=target.id,
+        unit_label=indicator.unit_label, decimals=indicator.decimals, values_combined=len(verdict.result.parts),
+        problem=verdict.result.problem.key if verdict.result.problem else None, target_id=target.id,
+        theme=indicator.theme, timing=indicator.timing, previous_actual=previous,
+        change=None if change is None else round(change, indicator.decimals + 2),
+        change_is_better=_is_better(change, indicator.direction), trend=trend,
     )
+
+
+def _is_better(change: float | None, direction: str) -> bool | None:
+    if not change or Direction(direction) is Direction.INSIDE_RANGE:
+        return None
+    return (change > 0) == (Direction(direction) is Direction.HIGHER_IS_BETTER)
+
+
+def filter_rows(rows: list[ScorecardRow], *, binding_only: bool = False, theme: str | None = None,
+                timing: str | None = None) -> list[ScorecardRow]:
+    """The scorecard's filters: binding targets only, one theme, leading or lagging indicators."""
+    return [row for row in rows
+            if (not binding_only or row.binding) and (not theme or row.theme == theme)
+            and (not timing or row.timing == timing)]
 
 
 def summarise(rows: list[ScorecardRow]) -> dict[str, int]:
@@ -123,3 +136,13 @@ def summarise(rows: list[ScorecardRow]) -> dict[str, int]:
         counts[row.status] += 1
     counts["binding_not_met"] = sum(1 for row in rows if row.binding and row.status == Status.NOT_MET)
     return counts
+
+
+def agenda(rows: list[ScorecardRow]) -> list[ScorecardRow]:
+    """Meeting mode's order: binding targets not met, then the other misses, then those at risk."""
+    def rank(row: ScorecardRow) -> int:
+        if row.status == Status.NOT_MET:
+            return 0 if row.binding else 1
+        return 2
+    return sorted((row for row in rows if row.status in (Status.NOT_MET, Status.AT_RISK)),
+                  key=lambda row: (rank(row), row.indicator, row.org_unit or ""))

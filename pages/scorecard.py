@@ -1,29 +1,28 @@
 """Scorecard: every target that applies to the chosen period, met or not, for the chosen unit."""
 import streamlit as st
 
-from kpi import store
-from kpi.domain.periods import PeriodParseError, parse_period, reporting_periods
+from kpi.domain.periods import PeriodParseError, parse_period
 from kpi.i18n import t
 from kpi.present import STATUS_COLOUR, scorecard_frame, status_label
-from kpi.scorecard import build_scorecard, summarise
-from kpi.ui.context import current_language, run_through_router, session
+from kpi.scorecard import filter_rows, summarise
+from kpi.ui import data
+from kpi.ui.context import current_language, leave_legacy_pages_mode
+from kpi.ui.links import open_drilldown
 
-run_through_router()
+leave_legacy_pages_mode()
 lang = current_language()
 st.title(t("scorecard.title", lang))
 
-with session() as db:
-    periods = [p.code for p in reporting_periods(store.distinct_measured_periods(db))]
-    tree = store.load_unit_tree(db)
-
+periods = data.periods_with_data()
+tree = data.unit_tree()
 # Query parameters let a meeting invitation link straight to a period and unit, also one not offered.
 wanted_period = st.query_params.get("period")
 if wanted_period and wanted_period not in periods:
     periods.insert(0, wanted_period)
 wanted_unit = st.query_params.get("unit")
-all_units = "*"
-unit_options = [all_units] + [code for code, _depth in tree.depth_first()]
+ALL = "*"
 depth = dict(tree.depth_first())
+unit_options = [ALL] + list(depth)
 
 left, right = st.columns([1, 2])
 period_text = left.selectbox(
@@ -33,7 +32,7 @@ period_text = left.selectbox(
 unit_code = right.selectbox(
     t("scorecard.unit", lang), options=unit_options, key="scorecard_unit",
     index=unit_options.index(wanted_unit) if wanted_unit in unit_options else 0,
-    format_func=lambda code: t("scorecard.all_units", lang) if code == all_units
+    format_func=lambda code: t("scorecard.all_units", lang) if code == ALL
     else "\u2003" * depth[code] + tree.name(code, lang))
 
 if not period_text:
@@ -45,8 +44,17 @@ except PeriodParseError:
     st.warning(t("scorecard.bad_period", lang, value=period_text))
     st.stop()
 
-with session() as db:
-    rows = build_scorecard(db, period, unit_code=None if unit_code == all_units else unit_code, lang=lang)
+rows = data.scorecard(period, None if unit_code == ALL else unit_code, lang)
+
+binding_col, theme_col, timing_col = st.columns([1, 1, 1], vertical_alignment="bottom")
+binding_only = binding_col.toggle(t("filters.binding_only", lang), key="scorecard_binding_only")
+themes = sorted({row.theme for row in rows if row.theme})
+theme = theme_col.selectbox(t("filters.theme", lang), [ALL] + themes, key="scorecard_theme",
+                            format_func=lambda v: t("filters.all", lang) if v == ALL else t(f"themes.{v}", lang))
+timing = timing_col.selectbox(t("filters.timing", lang), [ALL, "leading", "lagging"], key="scorecard_timing",
+                              format_func=lambda v: t("filters.all", lang) if v == ALL else t(f"filters.{v}", lang))
+rows = filter_rows(rows, binding_only=binding_only, theme=None if theme == ALL else theme,
+                   timing=None if timing == ALL else timing)
 
 if not rows:
     st.info(t("scorecard.no_targets", lang, period=period.code))
@@ -65,6 +73,24 @@ colour_of = {status_label(status, lang): colour for status, colour in STATUS_COL
 styled = frame.style.map(lambda label: f"color: {colour_of.get(label, 'inherit')}; font-weight: 600",
                          subset=[status_column])
 # 35 px a row plus the header: the whole table shows without an inner scroll bar or an empty row.
-st.dataframe(styled, hide_index=True, width="stretch", height=35 * (len(frame) + 1) + 3)
+picked = st.dataframe(
+    styled, hide_index=True, width="stretch", height=35 * (len(frame) + 1) + 3, key="scorecard_table",
+    on_select="rerun", selection_mode="single-row",
+    column_config={
+        t("scorecard.col_status", lang): st.column_config.TextColumn(width=130),
+        t("scorecard.col_indicator", lang): st.column_config.TextColumn(width="large"),
+        t("scorecard.col_unit", lang): st.column_config.TextColumn(width="medium"),
+        t("scorecard.col_actual", lang): st.column_config.TextColumn(width=95),
+        t("scorecard.col_target", lang): st.column_config.TextColumn(width=75),
+        t("scorecard.col_gap", lang): st.column_config.TextColumn(width=60),
+        t("scorecard.col_change", lang): st.column_config.TextColumn(width=125),
+        t("scorecard.col_trend", lang): st.column_config.LineChartColumn(width=80),
+        t("scorecard.col_binding", lang): st.column_config.TextColumn(width=60),
+    })
+notes = [t("scorecard.open_hint", lang)]
 if any(row.running for row in rows):
-    st.caption(t("scorecard.running_note", lang).replace("*", "\\*", 1))
+    notes.append(t("scorecard.running_note", lang).replace("*", "\\*", 1))
+st.caption(" ".join(notes))
+if picked.selection.rows:
+    chosen = rows[picked.selection.rows[0]]
+    open_drilldown(chosen.indicator, chosen.period, chosen.org_unit)

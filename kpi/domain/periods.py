@@ -185,14 +185,17 @@ def period_from_bounds(kind: str, start: date, end: date) -> Period:
 
 
 def reporting_periods(measured: list[Period]) -> list[Period]:
-    """The years and quarters that contain measured values, newest first, each year before its quarters."""
+    """The years, quarters and months that contain measured values, newest first: each year, then its
+    quarters from the last, each quarter followed by its months."""
     found: set[Period] = set()
     for period in measured:
-        year = Period.year(period.start.year)
-        if year.contains(period):
-            found.add(year)
-        quarter = Period.quarter(period.start.year, (period.start.month - 1) // 3 + 1)
-        if quarter.contains(period):
-            found.add(quarter)
-    # Newest year first; within a year the year itself, then Q4..Q1.
-    return sorted(found, key=lambda p: (-p.start.year, p.kind is not PeriodKind.YEAR, -p.start.month))
+        y, m = period.start.year, period.start.month
+        for candidate in (Period.year(y), Period.quarter(y, (m - 1) // 3 + 1), Period.month(y, m)):
+            if candidate.contains(period):
+                found.add(candidate)
+
+    def newest_first(p: Period) -> tuple:
+        return (-p.start.year, p.kind is not PeriodKind.YEAR, -p.quarter_number, p.kind is PeriodKind.MONTH,
+                -p.start.month)
+
+    return sorted(found, key=newest_first)

@@ -18,3 +18,19 @@ def clear_all(session: Session) -> None:
     # Units reference their parents: clear the links first, then the rows.
     session.exec(OrgUnit.__table__.update().values(parent_id=None))
     session.exec(delete(OrgUnit))
+
+
+def data_version(session: Session) -> str:
+    """A token that changes whenever data or targets change: the key that keeps page caches honest.
+
+    Counts catch inserts and deletes, the newest `updated_at` catches edits, and the newest target
+    change catches a revised target. Read from the database, so every app server sees the same token.
+    """
+    parts = []
+    for model in (Measurement, Target):
+        count, newest = session.exec(select(func.count(), func.max(model.updated_at)).select_from(model)).one()
+        parts.append(f"{count}@{newest.isoformat() if newest else '-'}")
+    for model in (TargetChange, Indicator, OrgUnit):
+        count, highest = session.exec(select(func.count(), func.max(model.id)).select_from(model)).one()
+        parts.append(f"{count}#{highest}")
+    return "|".join(parts)

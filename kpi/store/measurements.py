@@ -86,3 +86,13 @@ def distinct_measured_periods(session: Session) -> list[Period]:
     """Every distinct period that holds at least one value (period pickers offer what has data)."""
     rows = session.exec(select(Measurement.period_kind, Measurement.period_start, Measurement.period_end).distinct())
     return [period_from_bounds(kind, start, end) for kind, start, end in rows]
+
+
+def measurements_in(session: Session, indicator_id: int, unit_codes: list[str], period: Period):
+    """(Measurement, unit code) for the stored values inside `period`, for the values table."""
+    return list(session.exec(
+        select(Measurement, OrgUnit.code)
+        .join(OrgUnit, OrgUnit.id == Measurement.org_unit_id)
+        .where(Measurement.indicator_id == indicator_id, OrgUnit.code.in_(unit_codes),
+               Measurement.period_start >= period.start, Measurement.period_end <= period.end)
+        .order_by(Measurement.period_start, OrgUnit.code)))

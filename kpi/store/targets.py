@@ -136,3 +136,15 @@ def targets_applying_to(session: Session, period: Period, unit_ids: list[int] | 
 def list_target_changes(session: Session, target_id: int) -> list[TargetChange]:
     return list(session.exec(select(TargetChange).where(TargetChange.target_id == target_id)
                              .order_by(TargetChange.changed_at, TargetChange.id)))
+
+
+def targets_for(session: Session, indicator_id: int, org_unit_id: int | None) -> list[Target]:
+    """Every target of one indicator for one unit (None: the whole organisation), oldest period first."""
+    unit_match = Target.org_unit_id == org_unit_id if org_unit_id is not None else Target.org_unit_id.is_(None)
+    return list(session.exec(select(Target).where(Target.indicator_id == indicator_id, unit_match)
+                             .order_by(Target.period_start)))
+
+
+def target_units_for(session: Session, indicator_id: int) -> list[int | None]:
+    """The units (None: whole organisation) that have any target for the indicator."""
+    return list(session.exec(select(Target.org_unit_id).where(Target.indicator_id == indicator_id).distinct()))

@@ -73,15 +73,16 @@ def language_switch() -> str:
     return current_language()
 
 
-def run_through_router() -> None:
-    """Call first on every page. Makes sure app.py (language, start-up, navigation) is in charge.
+def leave_legacy_pages_mode() -> None:
+    """Call first in app.py and on every page, so app.py's st.navigation is always in charge.
 
     Streamlit keeps a legacy mode for apps with a `pages/` folder: until some session in the process
-    has called st.navigation, a session that opens a page's own URL (a link in a meeting invitation,
-    right after a restart) runs that page alone, without app.py. Leaving that mode and rerunning
-    hands the same URL to app.py's st.navigation.
+    has called st.navigation, a new session runs under an automatic navigation of its own, either the
+    page of the URL alone (a link in a meeting invitation, right after a restart, skipping app.py) or
+    app.py with a second, alphabetical page list. Leaving that mode and rerunning hands the same URL
+    to app.py's st.navigation.
     """
-    from streamlit.runtime.pages_manager import PagesManager  # internal, hence the test that pins it
+    from streamlit.runtime.pages_manager import PagesManager  # internal, hence the browser test that pins it
 
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False

@@ -1,0 +1,122 @@
+"""Drill-down: one indicator over time against its targets, the period split into parts and units."""
+import pandas as pd
+import streamlit as st
+
+from kpi.charts import breakdown_chart, series_chart
+from kpi.domain.periods import PeriodParseError, parse_period
+from kpi.errors import InputError
+from kpi.i18n import format_number, t
+from kpi.present import status_label, target_text, value_text
+from kpi.ui import data
+from kpi.ui.context import current_language, leave_legacy_pages_mode
+
+leave_legacy_pages_mode()
+lang = current_language()
+AUTO = "*"
+
+indicators = data.indicator_names(lang)
+tree = data.unit_tree()
+periods = data.periods_with_data()
+params = st.query_params
+# A link (?indicator=nps&period=2020&unit=TTH) sets the view when the page opens.
+if params.get("indicator") in indicators and "drill_indicator" not in st.session_state:
+    st.session_state["drill_indicator"] = params["indicator"]
+if params.get("period") and "drill_period" not in st.session_state:
+    if params["period"] not in periods:
+        periods.insert(0, params["period"])
+    st.session_state["drill_period"] = params["period"]
+unit_options = [AUTO] + [code for code, _ in tree.depth_first()]
+if params.get("unit") in unit_options and "drill_unit" not in st.session_state:
+    st.session_state["drill_unit"] = params["unit"]
+if st.session_state.get("drill_period") and st.session_state["drill_period"] not in periods:
+    periods.insert(0, st.session_state["drill_period"])
+
+# Opened without a link: the scorecard's period, and its most urgent indicator (binding misses first).
+if "drill_period" not in st.session_state and periods:
+    st.session_state["drill_period"] = st.session_state.get("scorecard_period") or periods[0]
+if "drill_indicator" not in st.session_state and periods:
+    try:
+        urgent = data.scorecard(parse_period(st.session_state["drill_period"]), None, lang)
+    except PeriodParseError:
+        urgent = []
+    if urgent:
+        st.session_state["drill_indicator"] = urgent[0].indicator
+
+st.page_link("pages/scorecard.py", label=t("drilldown.back", lang))
+first, second, third = st.columns([2, 1, 2])
+indicator = first.selectbox(t("drilldown.indicator", lang), list(indicators), key="drill_indicator",
+                            format_func=indicators.get)
+period_text = second.selectbox(t("drilldown.period", lang), periods, key="drill_period", accept_new_options=True)
+unit = third.selectbox(t("drilldown.unit", lang), unit_options, key="drill_unit",
+                       format_func=lambda c: t("drilldown.unit_auto", lang) if c == AUTO else tree.name(c, lang))
+
+try:
+    period = parse_period(period_text or "")
+except PeriodParseError:
+    st.warning(t("scorecard.bad_period", lang, value=period_text))
+    st.stop()
+try:
+    view = data.drilldown(indicator, period, None if unit == AUTO else unit, lang)
+except InputError as error:
+    st.warning(error.message(lang))
+    st.stop()
+st.query_params.update({"indicator": indicator, "period": period.code} | ({} if unit == AUTO else {"unit": unit}))
+
+current, decimals, label = view.current, view.indicator.decimals, view.indicator.unit_label
+st.title(view.name)
+st.caption(f"{view.unit_name} · {period.code}" + (f" · **{t('drilldown.binding', lang)}**"
+                                                 if view.target is not None and view.target.binding else ""))
+if view.target is None:
+    st.markdown(f"### {value_text(current.actual, decimals, label, lang)}")
+    st.caption(t("drilldown.no_target", lang))
+else:
+    verdict = t("drilldown.verdict", lang, status=status_label(current.status, lang),
+                actual=value_text(current.actual, decimals, label, lang),
+                target=target_text(view.target.comparator, view.target.threshold, view.target.threshold_upper,
+                                   decimals, lang),
+                gap=format_number(view.gap, decimals, lang, signed=True))
+    st.markdown(f"### {verdict}")
+st.info(view.rule_text)
+
+st.subheader(t("drilldown.history", lang))
+st.altair_chart(series_chart(view.series, lang=lang, decimals=decimals, unit_label=label), width="stretch")
+
+
+def narrow(chart_key: str, state_key: str) -> None:
+    """A clicked bar narrows the view: a quarter becomes the period, a unit the unit."""
+    picked = st.session_state[chart_key].selection.get("pick") or []
+    if picked:
+        st.session_state[state_key] = picked[0]["key"]
+
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("drilldown.parts", lang))
+    if view.parts:
+        left.altair_chart(breakdown_chart(view.parts, lang=lang, decimals=decimals, unit_label=label),
+                          width="stretch", on_select=lambda: narrow("drill_parts", "drill_period"),
+                          key="drill_parts")
+    else:
+        st.caption(t("drilldown.no_parts", lang))
+with right:
+    st.subheader(t("drilldown.units", lang))
+    if view.units:
+        right.altair_chart(breakdown_chart(view.units, lang=lang, decimals=decimals, unit_label=label),
+                           width="stretch", on_select=lambda: narrow("drill_units", "drill_unit"),
+                           key="drill_units")
+    else:
+        st.caption(t("drilldown.no_units", lang))
+st.caption(t("drilldown.pick_hint", lang))
+
+st.subheader(t("drilldown.values", lang))
+columns = {"unit": "col_unit", "period": "col_period", "label": "col_label", "value": "col_value",
+           "numerator": "col_numerator", "denominator": "col_denominator", "weight": "col_weight",
+           "comment": "col_comment", "synthetic": "col_synthetic", "source": "col_source"}
+table = pd.DataFrame(view.values, columns=list(columns))
+for name in ("value", "numerator", "denominator", "weight"):
+    places = decimals if name == "value" else 2
+    table[name] = [format_number(v, places, lang) if v is not None and v == v else "" for v in table[name]]
+table["label"] = [t(f"period_labels.{v}", lang) if v else "" for v in table["label"]]
+table["synthetic"] = [t("scorecard.yes", lang) if v else "" for v in table["synthetic"]]
+st.dataframe(table.rename(columns={k: t(f"drilldown.{v}", lang) for k, v in columns.items()}),
+             hide_index=True, width="stretch")

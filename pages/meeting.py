@@ -1,0 +1,7 @@
+"""Meeting mode (placeholder until built)."""
+import streamlit as st
+
+from kpi.ui.context import leave_legacy_pages_mode
+
+leave_legacy_pages_mode()
+st.title("…")
