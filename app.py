@@ -4,7 +4,9 @@ import streamlit as st
 from kpi.i18n import t
 from kpi.ui.context import engine, language_switch, leave_legacy_pages_mode
 
-st.set_page_config(page_title="KPI", page_icon="📊", layout="wide")
+# The sidebar (pages, language, meeting settings) starts folded away: on a projector
+# every pixel of width goes to the table and the figures.
+st.set_page_config(page_title="KPI", page_icon="📊", layout="wide", initial_sidebar_state="collapsed")
 leave_legacy_pages_mode()
 lang = language_switch()
 engine()  # upgrade the database and load the demo on first start, before any page reads it

@@ -109,8 +109,8 @@ def _extent(points: list[Point], include_zero: bool) -> list[float]:
 
 def _empty(empty_text: str, title: str) -> alt.Chart:
     chart = alt.Chart(pd.DataFrame({"text": [empty_text]})).mark_text(size=16, color=LINE_COLOUR)
-    return chart.encode(text="text:N").properties(width="container", height=HEIGHT // 2,
-                                                   title=title or alt.Undefined)
+    chart = chart.encode(text="text:N").properties(width="container", height=HEIGHT // 2)
+    return chart.properties(title=title) if title else chart
 
 
 def _x(labels: list[str]) -> alt.X:

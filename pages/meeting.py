@@ -1,7 +1,86 @@
-"""Meeting mode (placeholder until built)."""
+"""Meeting mode: the scorecard's misses as an agenda, one target per screen, readable on a projector."""
 import streamlit as st
 
-from kpi.ui.context import leave_legacy_pages_mode
+from kpi.charts import series_chart
+from kpi.domain.periods import PeriodParseError, parse_period
+from kpi.i18n import format_number, t
+from kpi.present import STATUS_ICON, target_text, value_text
+from kpi.scorecard import agenda
+from kpi.ui import data
+from kpi.ui.context import current_language, leave_legacy_pages_mode
+from kpi.ui.links import DRILLDOWN_PAGE, drilldown_params
 
 leave_legacy_pages_mode()
-st.title("…")
+lang = current_language()
+# A projector has 720 lines: give them to the content, not to Streamlit's top padding.
+st.html("<style>[data-testid='stMainBlockContainer']{padding-top:3.75rem;padding-bottom:0}</style>")
+
+periods = data.periods_with_data()
+params = st.query_params
+if params.get("period") and "meeting_period" not in st.session_state:
+    if params["period"] not in periods:
+        periods.insert(0, params["period"])
+    st.session_state["meeting_period"] = params["period"]
+if st.session_state.get("meeting_period") and st.session_state["meeting_period"] not in periods:
+    periods.insert(0, st.session_state["meeting_period"])
+with st.sidebar:
+    period_text = st.selectbox(t("scorecard.period", lang), periods, key="meeting_period", accept_new_options=True)
+try:
+    period = parse_period(period_text or "")
+except PeriodParseError:
+    st.warning(t("scorecard.bad_period", lang, value=period_text))
+    st.stop()
+
+items = agenda(data.scorecard(period, None, lang))
+if not items:
+    st.title(t("meeting.title", lang))
+    st.success(t("meeting.nothing", lang, period=period.code))
+    st.stop()
+
+
+def position_of(indicator: str | None, unit: str | None) -> int | None:
+    return next((n for n, row in enumerate(items) if row.indicator == indicator
+                 and (unit is None or row.org_unit == unit)), None)
+
+
+# A link names the target to open (?period=2020&indicator=nps&unit=TTH); otherwise start at the top.
+if "meeting_position" not in st.session_state:
+    st.session_state["meeting_position"] = position_of(params.get("indicator"), params.get("unit")) or 0
+position = min(st.session_state["meeting_position"], len(items) - 1)
+
+
+def step(by: int) -> None:
+    st.session_state["meeting_position"] = max(0, min(len(items) - 1, position + by))
+
+
+row = items[position]
+st.query_params.update({"period": period.code, "indicator": row.indicator} | ({"unit": row.org_unit}
+                                                                              if row.org_unit else {}))
+
+back, counter, forward = st.columns([1, 1, 1], vertical_alignment="center")
+back.button(t("meeting.previous", lang), on_click=step, args=(-1,), disabled=position == 0,
+            key="meeting_previous", width="stretch")
+counter.markdown(f"<div style='text-align:center;font-size:1.6rem;font-weight:700'>"
+                 f"{t('meeting.position', lang, position=position + 1, total=len(items))}</div>",
+                 unsafe_allow_html=True)  # only digits and a slash: no user text in this HTML
+forward.button(t("meeting.next", lang), on_click=step, args=(1,), disabled=position == len(items) - 1,
+               key="meeting_next", width="stretch", type="primary")
+
+st.header(row.indicator_name, divider="gray")
+binding = f" · **{t('meeting.binding', lang)}**" if row.binding else ""
+st.markdown(f"#### {STATUS_ICON[row.status]} {t(f'status.{row.status}', lang)} · {row.org_unit_name} · "
+            f"{row.period}{binding}")
+
+figures, chart = st.columns([2, 3])
+with figures:
+    actual = value_text(row.actual, row.decimals, row.unit_label, lang) + (" *" if row.running else "")
+    st.metric(t("meeting.actual", lang), actual)
+    st.metric(t("meeting.target", lang), target_text(row.comparator, row.target, row.target_upper, row.decimals, lang))
+    st.metric(t("meeting.gap", lang), format_number(row.gap, row.decimals, lang, signed=True))
+with chart:
+    view = data.drilldown(row.indicator, period, row.org_unit, lang)
+    st.altair_chart(series_chart(view.series, lang=lang, decimals=row.decimals, unit_label=row.unit_label),
+                    width="stretch")
+    st.caption(view.rule_text)
+    st.page_link(DRILLDOWN_PAGE, label=t("meeting.open_drilldown", lang), icon="🔎",
+                 query_params=drilldown_params(row.indicator, row.period, row.org_unit))
