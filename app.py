@@ -12,8 +12,7 @@ lang = language_switch()
 engine()  # upgrade the database and load the demo on first start, before any page reads it
 
 pages = [
-    st.Page("pages/scorecard.py", title=t("app.page_scorecard", lang), icon="📊", default=True,
-            url_path="scorecard"),
+    st.Page("pages/scorecard.py", title=t("app.page_scorecard", lang), icon="📊", default=True),
     st.Page("pages/drilldown.py", title=t("app.page_drilldown", lang), icon="🔎", url_path="drilldown"),
     st.Page("pages/meeting.py", title=t("app.page_meeting", lang), icon="🖥️", url_path="meeting"),
 ]

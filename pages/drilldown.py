@@ -107,6 +107,10 @@ with right:
     else:
         st.caption(t("drilldown.no_units", lang))
 st.caption(t("drilldown.pick_hint", lang))
+# The bars' figures as text too: for screen readers, and for anyone copying them into minutes.
+for points in (view.parts, view.units):
+    if points:
+        st.caption(" · ".join(f"{p.label}: {value_text(p.actual, decimals, label, lang)}" for p in points))
 
 st.subheader(t("drilldown.values", lang))
 columns = {"unit": "col_unit", "period": "col_period", "label": "col_label", "value": "col_value",

@@ -78,8 +78,8 @@ picked = st.dataframe(
     on_select="rerun", selection_mode="single-row",
     column_config={
         t("scorecard.col_status", lang): st.column_config.TextColumn(width=130),
-        t("scorecard.col_indicator", lang): st.column_config.TextColumn(width=290),
-        t("scorecard.col_unit", lang): st.column_config.TextColumn(width=200),
+        t("scorecard.col_indicator", lang): st.column_config.TextColumn(width=260),
+        t("scorecard.col_unit", lang): st.column_config.TextColumn(width=190),
         t("scorecard.col_actual", lang): st.column_config.TextColumn(width=95),
         t("scorecard.col_target", lang): st.column_config.TextColumn(width=75),
         t("scorecard.col_gap", lang): st.column_config.TextColumn(width=60),

@@ -211,7 +211,8 @@ def test_every_chart_serialises_to_json(draw, lang):
     assert "NaN" not in text
 
 
-def test_a_chart_renders_to_png_where_vl_convert_is_installed(draw):
-    vl_convert = pytest.importorskip("vl_convert")
+def test_a_chart_renders_to_a_png_image(draw):
+    import vl_convert
+
     spec = draw(nps_quarters(), lang="fi", decimals=0).properties(width=600).to_dict()
     assert vl_convert.vegalite_to_png(spec)[:4] == b"\x89PNG"
