@@ -95,3 +95,41 @@ def test_with_demo_data_switched_off_an_empty_database_says_there_is_nothing_yet
     app.run()
     assert not app.exception and not app.dataframe
     assert "ei vielä ole mittaritietoja" in app.info[0].value and "demo load" in app.info[0].value
+
+
+def test_binding_only_keeps_just_the_binding_targets(app):
+    app.run()
+    app.selectbox(key="scorecard_period").set_value("2020").run()
+    app.toggle(key="scorecard_binding_only").set_value(True).run()
+    assert set(column(app, "Sitova")) == {"Kyllä"} and len(column(app, "Sitova")) == 2
+
+
+def test_a_theme_filter_keeps_just_that_theme(app):
+    app.run()
+    app.selectbox(key="scorecard_period").set_value("2021").run()
+    app.selectbox(key="scorecard_theme").set_value("employment").run()
+    assert set(column(app, "Yksikkö")) == {"Uudenmaan TE-toimisto"}
+    assert "Työnantajien hakusanamerkinnät" in column(app, "Mittari")
+
+
+def test_leading_indicators_can_be_shown_alone(app):
+    app.run()
+    app.selectbox(key="scorecard_period").set_value("2021").run()
+    app.selectbox(key="scorecard_timing").set_value("leading").run()
+    names = column(app, "Mittari")
+    assert "TyöDesign-valmennukseen ohjatut" in names and "Sairauspoissaolopäivät / htv" not in names
+
+
+def test_each_row_shows_the_change_from_the_previous_period_and_a_trend(app):
+    app.run()
+    app.selectbox(key="scorecard_period").set_value("2021").run()
+    frame = table(app)
+    nps = frame[frame["Mittari"].str.contains("NPS")].iloc[0]
+    assert nps["Muutos edellisestä"] == "▲ +4 (parempi)"  # 67 in 2020, 71 in 2021
+    assert [round(value) for value in nps["Kehitys"]][-2:] == [67, 71]
+
+
+def test_the_running_year_is_marked_to_date(app):
+    app.run()  # the newest period, 2026, is still running
+    assert all(value.endswith("*") for value in column(app, "Toteuma"))
+    assert "kertymä" in app.caption[-1].value

@@ -95,3 +95,12 @@ def test_a_link_opened_first_after_a_restart_still_gets_the_whole_app(browser, f
     assert tab.get_by_test_id("stSidebar").get_by_text("Kieli").count() == 1  # app.py ran: the switch is there
     assert tab.get_by_text("Page not found").count() == 0
     context.close()
+
+
+def test_clicking_a_quarter_bar_narrows_the_drilldown_to_that_quarter(page, served_app):
+    page.goto(served_app + "/drilldown?indicator=nps&period=2020&unit=TTH")
+    page.get_by_text("Ei saavutettu: 67 · tavoite ≥ 70 · ero −3").wait_for()
+    bar = page.get_by_test_id("stVegaLiteChart").nth(1).locator("[aria-label^='label: 2020-Q1;']").first
+    bar.click()
+    page.get_by_text("Ei saavutettu: 61 · tavoite ≥ 70 · ero −9").wait_for()
+    assert "period=2020-Q1" in page.url  # the narrowed view is a link too
