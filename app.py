@@ -9,11 +9,12 @@ from kpi.ui.context import engine, language_switch, leave_legacy_pages_mode
 st.set_page_config(page_title="KPI", page_icon="📊", layout="wide", initial_sidebar_state="collapsed")
 leave_legacy_pages_mode()
 lang = language_switch()
-engine()  # upgrade the database and load the demo on first start, before any page reads it
 
 pages = [
     st.Page("pages/scorecard.py", title=t("app.page_scorecard", lang), icon="📊", default=True),
     st.Page("pages/drilldown.py", title=t("app.page_drilldown", lang), icon="🔎", url_path="drilldown"),
     st.Page("pages/meeting.py", title=t("app.page_meeting", lang), icon="🖥️", url_path="meeting"),
 ]
-st.navigation(pages).run()
+navigation = st.navigation(pages)  # sent first, so the page list shows while the database starts
+engine()  # upgrade the database and load the demo on first start, before any page reads it
+navigation.run()

@@ -118,9 +118,11 @@ columns = {"unit": "col_unit", "period": "col_period", "label": "col_label", "va
            "comment": "col_comment", "synthetic": "col_synthetic", "source": "col_source"}
 table = pd.DataFrame(view.values, columns=list(columns))
 for name in ("value", "numerator", "denominator", "weight"):
-    places = decimals if name == "value" else 2
-    table[name] = [format_number(v, places, lang) if v is not None and v == v else "" for v in table[name]]
+    # Parts are counts and sums (responses, days, FTEs): whole numbers show whole, others with 2 decimals.
+    table[name] = [("" if v is None or v != v else format_number(
+        v, decimals if name == "value" else (0 if float(v).is_integer() else 2), lang)) for v in table[name]]
 table["label"] = [t(f"period_labels.{v}", lang) if v else "" for v in table["label"]]
 table["synthetic"] = [t("scorecard.yes", lang) if v else "" for v in table["synthetic"]]
+table = table[[name for name in table.columns if (table[name] != "").any()]]  # no empty columns
 st.dataframe(table.rename(columns={k: t(f"drilldown.{v}", lang) for k, v in columns.items()}),
              hide_index=True, width="stretch")
