@@ -14,6 +14,10 @@ pages = [
     st.Page("pages/scorecard.py", title=t("app.page_scorecard", lang), icon="📊", default=True),
     st.Page("pages/drilldown.py", title=t("app.page_drilldown", lang), icon="🔎", url_path="drilldown"),
     st.Page("pages/meeting.py", title=t("app.page_meeting", lang), icon="🖥️", url_path="meeting"),
+    st.Page("pages/targets.py", title=t("app.page_targets", lang), icon="🎯", url_path="targets"),
+    st.Page("pages/data_entry.py", title=t("app.page_data_entry", lang), icon="✏️", url_path="data"),
+    st.Page("pages/import_data.py", title=t("app.page_import", lang), icon="📥", url_path="import"),
+    st.Page("pages/catalogue.py", title=t("app.page_catalogue", lang), icon="🗂️", url_path="catalogue"),
 ]
 navigation = st.navigation(pages)  # sent first, so the page list shows while the database starts
 engine()  # upgrade the database and load the demo on first start, before any page reads it

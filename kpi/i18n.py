@@ -1,6 +1,6 @@
 """Translation catalogue (Finnish default, English) and number formatting for the chosen language.
 
-Every user-facing text is a key in kpi/locales/<lang>.toml; `t("scorecard.title", lang)` reads it.
+Every user-facing text is a key in kpi/locales/<lang>/*.toml; `t("scorecard.title", lang)` reads it.
 A missing key shows as the key itself, and a test keeps the two catalogues' keys identical.
 """
 from __future__ import annotations
@@ -18,8 +18,12 @@ _LOCALES = Path(__file__).resolve().parent / "locales"
 
 @cache
 def catalogue(lang: str) -> dict[str, str]:
-    with open(_LOCALES / f"{lang}.toml", "rb") as handle:
-        return _flatten(tomllib.load(handle))
+    """Every kpi/locales/<lang>/*.toml merged: one file per area, so areas can grow side by side."""
+    merged: dict[str, str] = {}
+    for path in sorted((_LOCALES / lang).glob("*.toml")):
+        with open(path, "rb") as handle:
+            merged.update(_flatten(tomllib.load(handle)))
+    return merged
 
 
 def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:

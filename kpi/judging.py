@@ -30,7 +30,8 @@ def rule_of(target: Target) -> TargetRule:
 
 def applicable_target(targets: Iterable[Target], period: Period, aggregation: str) -> Target | None:
     """The narrowest target that judges `period` (a quarter target beats the year's)."""
-    fitting = [t for t in targets if target_applies(target_period(t), period, Aggregation(aggregation))]
+    fitting = [t for t in targets if target_applies(target_period(t), period, Aggregation(aggregation))
+               and (t.retired_from is None or period.end < t.retired_from)]
     return min(fitting, key=lambda t: (t.period_end - t.period_start).days, default=None)
 
 

@@ -116,6 +116,8 @@ class Target(Audited, table=True):
     binding: bool = False
     rationale: str = ""
     owner: str = Field(default="", max_length=120)
+    # Retired, not deleted: the target no longer judges periods ending on or after this day.
+    retired_from: date | None = None
     version: int = Field(default=1, sa_column=_TARGET_VERSION)
 
     __mapper_args__ = {"version_id_col": _TARGET_VERSION}  # a stale write raises StaleDataError
@@ -133,3 +135,43 @@ class TargetChange(SQLModel, table=True):
     reason: str = ""
     old_values: str = ""
     new_values: str = ""
+
+
+class ImportLog(SQLModel, table=True):
+    """One file import: who, when, which file (name and SHA-256), and what it did."""
+    __tablename__ = "import_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    file_name: str = Field(max_length=255)
+    checksum: str = Field(max_length=64)
+    imported_by: str = Field(max_length=120)
+    imported_at: datetime = Field(default_factory=utc_now)
+    status: str = Field(max_length=10)  # applied / refused
+    replace: bool = False
+    rows_total: int = 0
+    rows_new: int = 0
+    rows_changed: int = 0
+    rows_unchanged: int = 0
+    rows_error: int = 0
+
+
+class MeasurementChange(SQLModel, table=True):
+    """Every change to a stored value, kept like a target's: who, when, why, old and new (JSON text).
+
+    No foreign key to the measurement, so the history of a deleted value survives it.
+    """
+    __tablename__ = "measurement_change"
+    __table_args__ = (sa.Index("ix_measurement_change_lookup", "indicator_id", "org_unit_id", "period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    measurement_id: int | None = Field(default=None, index=True)
+    indicator_id: int = Field(foreign_key="indicator.id")
+    org_unit_id: int = Field(foreign_key="org_unit.id")
+    period: str = Field(max_length=30)
+    action: str = Field(max_length=10)  # create / update / delete
+    changed_by: str = Field(max_length=120)
+    changed_at: datetime = Field(default_factory=utc_now)
+    reason: str = ""
+    old_values: str = ""
+    new_values: str = ""
+    import_id: int | None = Field(default=None, foreign_key="import_log.id", index=True)

@@ -1,19 +1,25 @@
 """Every query and write, one module per entity. Each function takes the session first.
 
 Writes check their input and raise `kpi.errors.InputError` before anything is added to the session,
-so a rejected input writes nothing.
+so a rejected input writes nothing; callers run each user action in one `db.session_scope`, so an
+error part-way rolls the whole action back.
 """
-from .indicators import create_indicator, get_indicator, list_indicators
-from .measurements import add_measurement, distinct_measured_periods, load_observations, measurements_in
-from .targets import (create_target, list_target_changes, target_units_for, targets_applying_to, targets_for,
-                      update_target)
-from .units import UnitTree, create_org_unit, get_unit, list_units, load_unit_tree
 from .housekeeping import clear_all, data_version, has_data
+from .imports import list_imports, log_import
+from .indicators import create_indicator, get_indicator, list_indicators, update_indicator
+from .measurements import (MEASUREMENT_FIELDS, add_measurement, check_value, delete_measurement,
+                           distinct_measured_periods, list_measurement_changes, load_observations,
+                           measurement_snapshot, measurements_in, record_change, save_measurement)
+from .targets import (create_target, list_target_changes, list_targets, parse_comparator, retire_target,
+                      target_units_for, targets_applying_to, targets_for, update_target)
+from .units import UnitTree, create_org_unit, get_unit, list_units, load_unit_tree, update_org_unit
 
 __all__ = [
-    "UnitTree", "add_measurement", "clear_all", "data_version", "distinct_measured_periods", "create_indicator", "create_org_unit", "create_target",
-    "get_indicator", "get_unit", "has_data", "list_indicators",
-    "list_target_changes", "list_units", "load_observations", "load_unit_tree", "measurements_in",
-    "target_units_for", "targets_applying_to", "targets_for",
-    "update_target",
+    "MEASUREMENT_FIELDS", "UnitTree", "add_measurement", "check_value", "clear_all", "create_indicator",
+    "create_org_unit", "create_target", "data_version", "delete_measurement", "distinct_measured_periods",
+    "get_indicator", "get_unit", "has_data", "list_imports", "list_indicators", "list_measurement_changes",
+    "list_target_changes", "list_targets", "list_units", "load_observations", "load_unit_tree", "log_import",
+    "measurement_snapshot", "measurements_in", "parse_comparator", "record_change", "retire_target",
+    "save_measurement", "target_units_for", "targets_applying_to", "targets_for", "update_indicator",
+    "update_org_unit", "update_target",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
-from ..models import Indicator, Measurement, OrgUnit, Target, TargetChange
+from ..models import ImportLog, Indicator, Measurement, MeasurementChange, OrgUnit, Target, TargetChange
 
 
 def has_data(session: Session) -> bool:
@@ -13,7 +13,7 @@ def has_data(session: Session) -> bool:
 
 def clear_all(session: Session) -> None:
     """Delete every row, children before parents so foreign keys hold."""
-    for model in (TargetChange, Target, Measurement, Indicator):
+    for model in (TargetChange, Target, MeasurementChange, ImportLog, Measurement, Indicator):
         session.exec(delete(model))
     # Units reference their parents: clear the links first, then the rows.
     session.exec(OrgUnit.__table__.update().values(parent_id=None))
@@ -30,7 +30,7 @@ def data_version(session: Session) -> str:
     for model in (Measurement, Target):
         count, newest = session.exec(select(func.count(), func.max(model.updated_at)).select_from(model)).one()
         parts.append(f"{count}@{newest.isoformat() if newest else '-'}")
-    for model in (TargetChange, Indicator, OrgUnit):
+    for model in (TargetChange, MeasurementChange, Indicator, OrgUnit):
         count, highest = session.exec(select(func.count(), func.max(model.id)).select_from(model)).one()
         parts.append(f"{count}#{highest}")
     return "|".join(parts)

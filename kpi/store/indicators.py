@@ -55,3 +55,33 @@ def get_indicator(session: Session, code_or_name: str) -> Indicator:
 
 def list_indicators(session: Session) -> list[Indicator]:
     return list(session.exec(select(Indicator).order_by(Indicator.code)))
+
+
+_EDITABLE = ("name_fi", "name_en", "description_fi", "description_en", "unit_label", "direction", "aggregation",
+             "scale", "min_value", "max_value", "decimals", "timing", "nature", "theme", "source")
+
+
+def update_indicator(session: Session, *, code: str, **changes) -> Indicator:
+    """Change an indicator's descriptive fields and rules (its code stays: it is how files name it)."""
+    indicator = get_indicator(session, code)
+    for name, value in changes.items():
+        if name not in _EDITABLE:
+            raise InputError(name, value, "not_changeable")
+        if name == "direction":
+            value = _choice(name, value, Direction)
+        elif name == "aggregation":
+            value = _choice(name, value, Aggregation)
+        elif name == "timing":
+            value = _choice(name, value, Timing)
+        elif name == "nature":
+            value = _choice(name, value, Nature)
+        elif name in ("name_fi",) and not (value or "").strip():
+            raise InputError(name, value, "required")
+        setattr(indicator, name, value)
+    if indicator.min_value is not None and indicator.max_value is not None and indicator.min_value > indicator.max_value:
+        raise InputError("max_value", indicator.max_value, "lower_above_upper")
+    if not 0 <= indicator.decimals <= 6:
+        raise InputError("decimals", indicator.decimals, "out_of_range", low=0, high=6)
+    session.add(indicator)
+    session.flush()
+    return indicator

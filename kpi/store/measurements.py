@@ -1,13 +1,15 @@
 """Measurements: one value per indicator x org unit x period, with the parts a ratio is made of."""
 from __future__ import annotations
 
+import json
+
 from sqlmodel import Session, select
 
 from ..domain.periods import Period, period_from_bounds
 from ..domain.rollup import Observation
 from ..domain.vocabulary import Aggregation, Nature
 from ..errors import InputError
-from ..models import Indicator, Measurement, OrgUnit, utc_now
+from ..models import Indicator, Measurement, MeasurementChange, OrgUnit, utc_now
 from .indicators import get_indicator
 from .inputs import parse_number, parse_period_field
 from .units import get_unit
@@ -41,9 +43,41 @@ def check_value(indicator: Indicator, value: float | None, numerator: float | No
     return value
 
 
+MEASUREMENT_FIELDS = ("value", "numerator", "denominator", "weight", "comment", "source", "period_label",
+                      "synthetic")
+
+
+def measurement_snapshot(measurement: Measurement) -> str:
+    return json.dumps({name: getattr(measurement, name) for name in MEASUREMENT_FIELDS}, ensure_ascii=False,
+                      sort_keys=True)
+
+
+def record_change(session: Session, measurement: Measurement, action: str, *, actor: str, reason: str = "",
+                  before: str = "", import_id: int | None = None) -> None:
+    session.add(MeasurementChange(
+        measurement_id=measurement.id, indicator_id=measurement.indicator_id, org_unit_id=measurement.org_unit_id,
+        period=measurement.period, action=action, changed_by=actor, reason=reason, old_values=before,
+        new_values="" if action == "delete" else measurement_snapshot(measurement), import_id=import_id))
+
+
 def add_measurement(session: Session, *, indicator: str, org_unit: str, period: str, value=None,
                     numerator=None, denominator=None, weight=None, comment: str = "", source: str = "",
-                    period_label: str = "", synthetic: bool = False, actor: str = "") -> Measurement:
+                    period_label: str = "", synthetic: bool = False, actor: str = "", reason: str = "") -> Measurement:
+    """A new value; a second value for the same indicator, unit and period is refused."""
+    measurement, _action = save_measurement(
+        session, indicator=indicator, org_unit=org_unit, period=period, value=value, numerator=numerator,
+        denominator=denominator, weight=weight, comment=comment, source=source, period_label=period_label,
+        synthetic=synthetic, actor=actor, reason=reason)
+    return measurement
+
+
+def save_measurement(session: Session, *, indicator: str, org_unit: str, period: str, value=None,
+                     numerator=None, denominator=None, weight=None, comment: str = "", source: str = "",
+                     period_label: str = "", synthetic: bool = False, actor: str, reason: str = "",
+                     replace: bool = False, expected_version: int | None = None,
+                     import_id: int | None = None) -> tuple[Measurement, str]:
+    """Create a value, or with `replace` change the stored one (history kept). Returns it and what happened:
+    "create", "update" or "unchanged". `expected_version` refuses an edit made from stale data."""
     found_indicator = get_indicator(session, indicator)
     found_unit = get_unit(session, org_unit)
     parsed = parse_period_field(period)
@@ -51,22 +85,62 @@ def add_measurement(session: Session, *, indicator: str, org_unit: str, period: 
                (("value", value), ("numerator", numerator), ("denominator", denominator), ("weight", weight))}
     stored_value = check_value(found_indicator, numbers["value"], numbers["numerator"],
                                numbers["denominator"], numbers["weight"])
-    duplicate = session.exec(select(Measurement.id).where(
+    existing = session.exec(select(Measurement).where(
         Measurement.indicator_id == found_indicator.id, Measurement.org_unit_id == found_unit.id,
         Measurement.period == parsed.code)).first()
-    if duplicate is not None:
-        raise InputError("period", parsed.code, "duplicate_measurement",
-                         indicator=found_indicator.code, unit=found_unit.code)
+    fields = dict(value=stored_value, numerator=numbers["numerator"], denominator=numbers["denominator"],
+                  weight=numbers["weight"], comment=comment or "", source=source or "",
+                  period_label=period_label or "", synthetic=bool(synthetic))
     now = utc_now()
+    if existing is not None:
+        if not replace:
+            raise InputError("period", parsed.code, "duplicate_measurement",
+                             indicator=found_indicator.code, unit=found_unit.code)
+        if expected_version is not None and existing.version != expected_version:
+            raise InputError("value", existing.value, "stale_measurement", by=existing.updated_by)
+        if all(getattr(existing, name) == new for name, new in fields.items()):
+            return existing, "unchanged"
+        before = measurement_snapshot(existing)
+        for name, new in fields.items():
+            setattr(existing, name, new)
+        existing.updated_by, existing.updated_at = actor, now
+        session.add(existing)
+        session.flush()
+        record_change(session, existing, "update", actor=actor, reason=reason, before=before, import_id=import_id)
+        return existing, "update"
     measurement = Measurement(
         indicator_id=found_indicator.id, org_unit_id=found_unit.id, period=parsed.code,
         period_kind=parsed.kind.value, period_start=parsed.start, period_end=parsed.end,
-        period_label=period_label, value=stored_value, numerator=numbers["numerator"],
-        denominator=numbers["denominator"], weight=numbers["weight"], comment=comment, source=source,
-        synthetic=synthetic, created_by=actor, created_at=now, updated_by=actor, updated_at=now)
+        created_by=actor, created_at=now, updated_by=actor, updated_at=now, **fields)
     session.add(measurement)
     session.flush()
-    return measurement
+    record_change(session, measurement, "create", actor=actor, reason=reason, import_id=import_id)
+    return measurement, "create"
+
+
+def delete_measurement(session: Session, *, measurement_id: int, expected_version: int, actor: str,
+                       reason: str) -> None:
+    """Remove a value; its history stays, with the deletion as its last entry."""
+    if not (reason or "").strip():
+        raise InputError("reason", reason, "required")
+    measurement = session.get(Measurement, measurement_id)
+    if measurement is None:
+        raise InputError("value", measurement_id, "unknown_measurement")
+    if measurement.version != expected_version:
+        raise InputError("value", measurement.value, "stale_measurement", by=measurement.updated_by)
+    record_change(session, measurement, "delete", actor=actor, reason=reason, before=measurement_snapshot(measurement))
+    session.delete(measurement)
+    session.flush()
+
+
+def list_measurement_changes(session: Session, *, indicator_id: int, org_unit_id: int | None = None,
+                             period: str | None = None) -> list[MeasurementChange]:
+    query = select(MeasurementChange).where(MeasurementChange.indicator_id == indicator_id)
+    if org_unit_id is not None:
+        query = query.where(MeasurementChange.org_unit_id == org_unit_id)
+    if period is not None:
+        query = query.where(MeasurementChange.period == period)
+    return list(session.exec(query.order_by(MeasurementChange.changed_at, MeasurementChange.id)))
 
 
 def load_observations(session: Session, indicator_id: int, unit_codes: list[str],

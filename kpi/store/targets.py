@@ -22,7 +22,7 @@ _COMPARATOR_WORDS = {
     "eq": "eq", "=": "eq", "==": "eq",
 }
 _TRACKED = ("indicator_id", "org_unit_id", "period", "comparator", "threshold", "threshold_upper", "band",
-            "band_kind", "binding", "rationale", "owner")
+            "band_kind", "binding", "rationale", "owner", "retired_from")
 
 
 def parse_comparator(text: str) -> Comparator:
@@ -53,7 +53,8 @@ def _check_rule(indicator: Indicator, target: Target) -> None:
 
 
 def _snapshot(target: Target) -> str:
-    return json.dumps({name: getattr(target, name) for name in _TRACKED}, ensure_ascii=False, sort_keys=True)
+    return json.dumps({name: getattr(target, name) for name in _TRACKED}, ensure_ascii=False, sort_keys=True,
+                      default=str)  # dates as ISO text
 
 
 def _find_duplicate(session: Session, target: Target) -> Target | None:
@@ -106,7 +107,7 @@ def update_target(session: Session, *, target_id: int, expected_version: int, ac
     indicator = session.get(Indicator, target.indicator_id)
     before = _snapshot(target)
     for name, raw in changes.items():
-        if name not in _TRACKED or name in ("indicator_id", "org_unit_id", "period"):
+        if name not in _TRACKED or name in ("indicator_id", "org_unit_id", "period", "retired_from"):
             raise InputError(name, raw, "not_changeable")
         if name == "comparator":
             raw = parse_comparator(raw).value
@@ -127,7 +128,8 @@ def targets_applying_to(session: Session, period: Period, unit_ids: list[int] | 
     query = (select(Target, Indicator, OrgUnit)
              .join(Indicator, Indicator.id == Target.indicator_id)
              .join(OrgUnit, OrgUnit.id == Target.org_unit_id, isouter=True)
-             .where(Target.period_start <= period.start, Target.period_end >= period.end))
+             .where(Target.period_start <= period.start, Target.period_end >= period.end,
+                    (Target.retired_from.is_(None)) | (Target.retired_from > period.end)))
     if unit_ids is not None:
         query = query.where(Target.org_unit_id.in_(unit_ids))
     return list(session.exec(query))
@@ -148,3 +150,43 @@ def targets_for(session: Session, indicator_id: int, org_unit_id: int | None) ->
 def target_units_for(session: Session, indicator_id: int) -> list[int | None]:
     """The units (None: whole organisation) that have any target for the indicator."""
     return list(session.exec(select(Target.org_unit_id).where(Target.indicator_id == indicator_id).distinct()))
+
+
+def retire_target(session: Session, *, target_id: int, expected_version: int, from_period: str, actor: str,
+                  reason: str) -> Target:
+    """Stop a target applying from `from_period` on; the target and its history stay."""
+    if not (reason or "").strip():
+        raise InputError("reason", reason, "required")
+    target = session.get(Target, target_id)
+    if target is None:
+        raise InputError("target", target_id, "unknown_target")
+    if target.version != expected_version:
+        raise InputError("target", target_id, "stale_target", by=target.updated_by)
+    start = parse_period_field(from_period, "retired_from").start
+    if not target.period_start < start <= target.period_end:
+        raise InputError("retired_from", from_period, "retire_inside_period", period=target.period)
+    before = _snapshot(target)
+    target.retired_from = start
+    target.updated_by, target.updated_at = actor, utc_now()
+    session.add(target)
+    session.flush()
+    session.add(TargetChange(target_id=target.id, action="retire", changed_by=actor, reason=reason,
+                             old_values=before, new_values=_snapshot(target)))
+    return target
+
+
+def list_targets(session: Session, *, indicator_id: int | None = None, org_unit_id: int | None = None,
+                 period: Period | None = None, binding: bool | None = None):
+    """(Target, Indicator, OrgUnit or None) for the targets list, filtered; a period keeps the targets
+    whose own period overlaps it."""
+    query = (select(Target, Indicator, OrgUnit).join(Indicator, Indicator.id == Target.indicator_id)
+             .join(OrgUnit, OrgUnit.id == Target.org_unit_id, isouter=True))
+    if indicator_id is not None:
+        query = query.where(Target.indicator_id == indicator_id)
+    if org_unit_id is not None:
+        query = query.where(Target.org_unit_id == org_unit_id)
+    if period is not None:
+        query = query.where(Target.period_start <= period.end, Target.period_end >= period.start)
+    if binding is not None:
+        query = query.where(Target.binding == binding)
+    return list(session.exec(query.order_by(Indicator.code, Target.period_start)))

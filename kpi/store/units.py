@@ -85,3 +85,28 @@ def load_unit_tree(session: Session) -> UnitTree:
         else:
             tree.children_of.setdefault(parent.code, []).append(unit.code)
     return tree
+
+
+def update_org_unit(session: Session, *, code: str, name_fi: str | None = None, name_en: str | None = None,
+                    parent_code: str | None | bool = False, sort_order: int | None = None) -> OrgUnit:
+    """Rename or move a unit. `parent_code=None` makes it a top unit; False leaves the parent as is."""
+    unit = get_unit(session, code)
+    if name_fi is not None:
+        if not name_fi.strip():
+            raise InputError("name_fi", name_fi, "required")
+        unit.name_fi = name_fi.strip()
+    if name_en is not None:
+        unit.name_en = name_en.strip() or unit.name_fi
+    if parent_code is not False:
+        if parent_code is None:
+            unit.parent_id = None
+        else:
+            parent = get_unit(session, parent_code)
+            if parent.code in load_unit_tree(session).subtree(unit.code):
+                raise InputError("parent", parent_code, "parent_inside_unit")  # a tree must not loop
+            unit.parent_id = parent.id
+    if sort_order is not None:
+        unit.sort_order = sort_order
+    session.add(unit)
+    session.flush()
+    return unit

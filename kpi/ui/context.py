@@ -87,3 +87,15 @@ def leave_legacy_pages_mode() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def current_actor() -> str:
+    """Who is acting, for the history: the signed-in person, else the local account (sign-in comes later)."""
+    try:
+        if st.user.is_logged_in:
+            return str(st.user.get("email") or st.user.get("name") or "user")
+    except (AttributeError, KeyError):
+        pass
+    import getpass
+
+    return f"local:{getpass.getuser()}"

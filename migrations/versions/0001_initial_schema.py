@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 12:17:56.339922
+Create Date: 2026-11-23
 """
 from typing import Sequence, Union
 
