@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +23,8 @@ class Settings(BaseSettings):
     default_language: Literal["fi", "en"] = "fi"
     # Load the demo data (the five source cases) when the app starts on an empty database.
     demo_data: bool = True
+    # Largest file accepted for import, in megabytes (the app's upload widget and the command line).
+    max_upload_mb: int = Field(default=20, ge=1, le=1000)
 
 
 def get_settings() -> Settings:
