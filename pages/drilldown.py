@@ -89,23 +89,17 @@ def narrow(chart_key: str, state_key: str) -> None:
         st.session_state[state_key] = picked[0]["key"]
 
 
-left, right = st.columns(2)
-with left:
-    st.subheader(t("drilldown.parts", lang))
-    if view.parts:
-        left.altair_chart(breakdown_chart(view.parts, lang=lang, decimals=decimals, unit_label=label),
-                          width="stretch", on_select=lambda: narrow("drill_parts", "drill_period"),
-                          key="drill_parts")
-    else:
-        st.caption(t("drilldown.no_parts", lang))
-with right:
-    st.subheader(t("drilldown.units", lang))
-    if view.units:
-        right.altair_chart(breakdown_chart(view.units, lang=lang, decimals=decimals, unit_label=label),
-                           width="stretch", on_select=lambda: narrow("drill_units", "drill_unit"),
-                           key="drill_units")
-    else:
-        st.caption(t("drilldown.no_units", lang))
+# The period split into its parts, and over the unit's child units; a click on a bar narrows to it.
+for column, points, chart_key, state_key, name in zip(
+        st.columns(2), (view.parts, view.units), ("drill_parts", "drill_units"), ("drill_period", "drill_unit"),
+        ("parts", "units")):
+    with column:
+        st.subheader(t(f"drilldown.{name}", lang))
+        if not points:
+            st.caption(t(f"drilldown.no_{name}", lang))
+            continue
+        st.altair_chart(breakdown_chart(points, lang=lang, decimals=decimals, unit_label=label), width="stretch",
+                        on_select=lambda c=chart_key, k=state_key: narrow(c, k), key=chart_key)
 st.caption(t("drilldown.pick_hint", lang))
 # The bars' figures as text too: for screen readers, and for anyone copying them into minutes.
 for points in (view.parts, view.units):

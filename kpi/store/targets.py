@@ -94,9 +94,8 @@ def create_target(session: Session, *, indicator: str, org_unit: str | None, per
     return target
 
 
-def update_target(session: Session, *, target_id: int, expected_version: int, actor: str, reason: str,
-                  **changes) -> Target:
-    """Change a target, refusing a stale edit (someone saved since `expected_version` was read)."""
+def _target_to_change(session: Session, target_id: int, expected_version: int, reason: str) -> Target:
+    """The target an edit is about, once the edit gives a reason and was made from its current version."""
     if not (reason or "").strip():
         raise InputError("reason", reason, "required")
     target = session.get(Target, target_id)
@@ -104,6 +103,13 @@ def update_target(session: Session, *, target_id: int, expected_version: int, ac
         raise InputError("target", target_id, "unknown_target")
     if target.version != expected_version:
         raise InputError("target", target_id, "stale_target", by=target.updated_by)
+    return target
+
+
+def update_target(session: Session, *, target_id: int, expected_version: int, actor: str, reason: str,
+                  **changes) -> Target:
+    """Change a target, refusing a stale edit (someone saved since `expected_version` was read)."""
+    target = _target_to_change(session, target_id, expected_version, reason)
     indicator = session.get(Indicator, target.indicator_id)
     before = _snapshot(target)
     for name, raw in changes.items():
@@ -155,13 +161,7 @@ def target_units_for(session: Session, indicator_id: int) -> list[int | None]:
 def retire_target(session: Session, *, target_id: int, expected_version: int, from_period: str, actor: str,
                   reason: str) -> Target:
     """Stop a target applying from `from_period` on; the target and its history stay."""
-    if not (reason or "").strip():
-        raise InputError("reason", reason, "required")
-    target = session.get(Target, target_id)
-    if target is None:
-        raise InputError("target", target_id, "unknown_target")
-    if target.version != expected_version:
-        raise InputError("target", target_id, "stale_target", by=target.updated_by)
+    target = _target_to_change(session, target_id, expected_version, reason)
     start = parse_period_field(from_period, "retired_from").start
     if not target.period_start < start <= target.period_end:
         raise InputError("retired_from", from_period, "retire_inside_period", period=target.period)
