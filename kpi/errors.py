@@ -19,7 +19,17 @@ class InputError(ValueError):
     def message(self, lang: str) -> str:
         from .i18n import t  # late import: i18n is a leaf module, errors are raised everywhere
 
-        reason = t(f"errors.{self.key}", lang, value=self.value, **self.params)
-        text = t("errors.template", lang, field=t(f"fields.{self.field}", lang), value=self.value, reason=reason)
+        params = {name: _shown(value, lang) for name, value in self.params.items()}
+        reason = t(f"errors.{self.key}", lang, value=_shown(self.value, lang), **params)
+        text = t("errors.template", lang, field=t(f"fields.{self.field}", lang), value=_shown(self.value, lang),
+                 reason=reason)
         where = self.params.get("where")  # file and row, when the input came from a file
         return f"{where}: {text}" if where else text
+
+
+def _shown(value: Any, lang: str) -> Any:
+    """A number as people write it: 70.0 -> "70", 10.5 -> "10,5" in Finnish; anything else unchanged."""
+    if isinstance(value, float) and value == value and abs(value) != float("inf"):
+        text = f"{value:g}" if abs(value) < 1e15 else repr(value)
+        return text.replace(".", ",") if lang == "fi" else text
+    return value

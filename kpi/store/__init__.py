@@ -10,14 +10,14 @@ from .indicators import create_indicator, get_indicator, list_indicators, update
 from .measurements import (MEASUREMENT_FIELDS, add_measurement, check_value, delete_measurement,
                            distinct_measured_periods, list_measurement_changes, load_observations,
                            measurement_snapshot, measurements_in, record_change, save_measurement)
-from .targets import (create_target, list_target_changes, list_targets, parse_comparator, retire_target,
+from .targets import (create_target, get_target, list_target_changes, list_targets, parse_comparator, retire_target,
                       target_units_for, targets_applying_to, targets_for, update_target)
 from .units import UnitTree, create_org_unit, get_unit, list_units, load_unit_tree, update_org_unit
 
 __all__ = [
     "MEASUREMENT_FIELDS", "UnitTree", "add_measurement", "check_value", "clear_all", "create_indicator",
     "create_org_unit", "create_target", "data_version", "delete_measurement", "distinct_measured_periods",
-    "get_indicator", "get_unit", "has_data", "list_imports", "list_indicators", "list_measurement_changes",
+    "get_indicator", "get_target", "get_unit", "has_data", "list_imports", "list_indicators", "list_measurement_changes",
     "list_target_changes", "list_targets", "list_units", "load_observations", "load_unit_tree", "log_import",
     "measurement_snapshot", "measurements_in", "parse_comparator", "record_change", "retire_target",
     "save_measurement", "target_units_for", "targets_applying_to", "targets_for", "update_indicator",

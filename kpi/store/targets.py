@@ -42,8 +42,7 @@ def _check_rule(indicator: Indicator, target: Target) -> None:
         raise InputError(problem.field, "" if value is None else value, problem.key,
                          lower=target.threshold) from None
     if not comparator_fits_direction(rule.comparator, indicator.direction):
-        raise InputError("comparator", rule.comparator.symbol, "comparator_against_direction",
-                         direction=indicator.direction)
+        raise InputError("comparator", rule.comparator.symbol, f"comparator_against_{indicator.direction}")
     for field in ("threshold", "threshold_upper"):
         value = getattr(target, field)
         low, high = indicator.min_value, indicator.max_value
@@ -190,3 +189,10 @@ def list_targets(session: Session, *, indicator_id: int | None = None, org_unit_
     if binding is not None:
         query = query.where(Target.binding == binding)
     return list(session.exec(query.order_by(Indicator.code, Target.period_start)))
+
+
+def get_target(session: Session, target_id: int):
+    """(Target, Indicator, OrgUnit or None) for one target, or None."""
+    return session.exec(select(Target, Indicator, OrgUnit).join(Indicator, Indicator.id == Target.indicator_id)
+                        .join(OrgUnit, OrgUnit.id == Target.org_unit_id, isouter=True)
+                        .where(Target.id == target_id)).first()

@@ -91,3 +91,13 @@ def test_a_ratio_value_is_computed_from_its_parts_when_only_those_are_given(cata
     with db.session_scope(catalogue) as session:
         stored = session.exec(select(Measurement).where(Measurement.period == "2020-Q1")).one()
     assert stored.value == pytest.approx(61.0)
+
+
+def test_numbers_in_messages_read_as_people_write_them(catalogue):
+    with pytest.raises(InputError) as caught:
+        with db.session_scope(catalogue) as session:
+            store.create_target(session, indicator="sick_days", org_unit="TTH", period="2020", comparator="between",
+                                threshold=10.5, threshold_upper=9, actor="hr")
+    assert "”9”" in caught.value.message("fi") and "10,5" in caught.value.message("fi")
+    assert "“9”" in caught.value.message("en") and "10.5" in caught.value.message("en")
+    assert ".0" not in caught.value.message("en")
