@@ -7,7 +7,7 @@ from kpi.ui.context import engine, language_switch, leave_legacy_pages_mode
 # The sidebar (pages, language, meeting settings) starts folded away: on a projector
 # every pixel of width goes to the table and the figures.
 st.set_page_config(page_title="KPI", page_icon="📊", layout="wide", initial_sidebar_state="collapsed")
-leave_legacy_pages_mode()
+leave_legacy_pages_mode(in_router=True)
 lang = language_switch()
 
 pages = [
@@ -15,7 +15,7 @@ pages = [
     st.Page("pages/drilldown.py", title=t("app.page_drilldown", lang), icon="🔎", url_path="drilldown"),
     st.Page("pages/meeting.py", title=t("app.page_meeting", lang), icon="🖥️", url_path="meeting"),
     st.Page("pages/targets.py", title=t("app.page_targets", lang), icon="🎯", url_path="targets"),
-    st.Page("pages/data_entry.py", title=t("app.page_data_entry", lang), icon="✏️", url_path="data"),
+    st.Page("pages/data.py", title=t("app.page_data_entry", lang), icon="✏️", url_path="data"),
     st.Page("pages/import_data.py", title=t("app.page_import", lang), icon="📥", url_path="import"),
     st.Page("pages/catalogue.py", title=t("app.page_catalogue", lang), icon="🗂️", url_path="catalogue"),
 ]

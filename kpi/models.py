@@ -44,6 +44,7 @@ class OrgUnit(SQLModel, table=True):
     name_en: str = Field(max_length=200)
     parent_id: int | None = Field(default=None, foreign_key="org_unit.id", index=True)
     sort_order: int = 0
+    updated_at: datetime | None = Field(default_factory=utc_now)  # keeps page caches honest after an edit
 
 
 class Indicator(SQLModel, table=True):
@@ -66,6 +67,7 @@ class Indicator(SQLModel, table=True):
     nature: str = Field(default="quantitative", max_length=15)  # Nature: quantitative / qualitative
     theme: str = Field(default="", max_length=100)
     source: str = ""
+    updated_at: datetime | None = Field(default_factory=utc_now)  # keeps page caches honest after an edit
 
 
 class Measurement(Audited, table=True):

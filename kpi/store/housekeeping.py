@@ -23,14 +23,14 @@ def clear_all(session: Session) -> None:
 def data_version(session: Session) -> str:
     """A token that changes whenever data or targets change: the key that keeps page caches honest.
 
-    Counts catch inserts and deletes, the newest `updated_at` catches edits, and the newest target
-    change catches a revised target. Read from the database, so every app server sees the same token.
+    Counts catch inserts and deletes, the newest `updated_at` catches edits (values, targets,
+    indicators, units), and the newest history row catches everything else that was recorded. Read from the database, so every app server sees the same token.
     """
     parts = []
-    for model in (Measurement, Target):
+    for model in (Measurement, Target, Indicator, OrgUnit):
         count, newest = session.exec(select(func.count(), func.max(model.updated_at)).select_from(model)).one()
         parts.append(f"{count}@{newest.isoformat() if newest else '-'}")
-    for model in (TargetChange, MeasurementChange, Indicator, OrgUnit):
+    for model in (TargetChange, MeasurementChange):
         count, highest = session.exec(select(func.count(), func.max(model.id)).select_from(model)).one()
         parts.append(f"{count}#{highest}")
     return "|".join(parts)

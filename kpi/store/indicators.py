@@ -5,7 +5,7 @@ from sqlmodel import Session, select
 
 from ..domain.vocabulary import Aggregation, Direction, Nature, Timing
 from ..errors import InputError
-from ..models import Indicator
+from ..models import Indicator, utc_now
 from .inputs import find_by_code_or_name
 
 
@@ -35,7 +35,9 @@ def create_indicator(session: Session, *, code: str, name_fi: str, name_en: str,
         theme=theme, source=source, description_fi=description_fi, description_en=description_en,
     )
     if min_value is not None and max_value is not None and min_value > max_value:
-        raise InputError("max_value", max_value, "lower_above_upper")
+        raise InputError("max_value", max_value, "lower_above_upper", lower=min_value)
+    if scale is None or scale <= 0:
+        raise InputError("scale", scale, "must_be_positive")
     if not 0 <= decimals <= 6:
         raise InputError("decimals", decimals, "out_of_range", low=0, high=6)
     if session.exec(select(Indicator).where(Indicator.code == code)).first():
@@ -79,7 +81,10 @@ def update_indicator(session: Session, *, code: str, **changes) -> Indicator:
             raise InputError(name, value, "required")
         setattr(indicator, name, value)
     if indicator.min_value is not None and indicator.max_value is not None and indicator.min_value > indicator.max_value:
-        raise InputError("max_value", indicator.max_value, "lower_above_upper")
+        raise InputError("max_value", indicator.max_value, "lower_above_upper", lower=indicator.min_value)
+    if indicator.scale is None or indicator.scale <= 0:
+        raise InputError("scale", indicator.scale, "must_be_positive")
+    indicator.updated_at = utc_now()
     if not 0 <= indicator.decimals <= 6:
         raise InputError("decimals", indicator.decimals, "out_of_range", low=0, high=6)
     session.add(indicator)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from ..errors import InputError
-from ..models import OrgUnit
+from ..models import OrgUnit, utc_now
 from .inputs import find_by_code_or_name
 
 
@@ -107,6 +107,7 @@ def update_org_unit(session: Session, *, code: str, name_fi: str | None = None, 
             unit.parent_id = parent.id
     if sort_order is not None:
         unit.sort_order = sort_order
+    unit.updated_at = utc_now()
     session.add(unit)
     session.flush()
     return unit

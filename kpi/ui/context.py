@@ -1,6 +1,7 @@
 """Per-run context for pages: the database engine (started once per process) and the user's language."""
 from __future__ import annotations
 
+import runpy
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -11,8 +12,9 @@ from sqlmodel import Session
 from .. import db, store
 from ..demo import load_demo
 from ..i18n import LANGUAGES, t
-from ..settings import Settings, get_settings
+from ..settings import PROJECT_ROOT, Settings, get_settings
 
+APP_SCRIPT = PROJECT_ROOT / "app.py"
 LANG_KEY = "lang"
 CHOICE_KEY = "lang_choice"
 
@@ -73,20 +75,25 @@ def language_switch() -> str:
     return current_language()
 
 
-def leave_legacy_pages_mode() -> None:
-    """Call first in app.py and on every page, so app.py's st.navigation is always in charge.
+def leave_legacy_pages_mode(*, in_router: bool = False) -> None:
+    """Call first in app.py (with in_router=True) and on every page, so app.py's st.navigation is in charge.
 
-    Streamlit keeps a legacy mode for apps with a `pages/` folder: until some session in the process
-    has called st.navigation, a new session runs under an automatic navigation of its own, either the
-    page of the URL alone (a link in a meeting invitation, right after a restart, skipping app.py) or
-    app.py with a second, alphabetical page list. Leaving that mode and rerunning hands the same URL
-    to app.py's st.navigation.
+    Streamlit keeps a legacy mode for apps with a `pages/` folder: until some run in the process has
+    called st.navigation, a run goes through an automatic navigation of its own, either the page of
+    the URL alone (a link opened first after a restart: app.py skipped) or app.py under a second,
+    alphabetical page list. Leaving the mode inside the same run (no rerun, so a click is not lost):
+    app.py just carries on to its own st.navigation; a page run alone runs app.py, whose navigation
+    runs this page again properly, and then stops.
     """
     from streamlit.runtime.pages_manager import PagesManager  # internal, hence the browser test that pins it
 
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+    if not PagesManager.uses_pages_directory:
+        return
+    PagesManager.uses_pages_directory = False
+    if in_router:
+        return
+    runpy.run_path(str(APP_SCRIPT), run_name="__main__")
+    st.stop()
 
 
 def current_actor() -> str:

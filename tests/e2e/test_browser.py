@@ -87,11 +87,15 @@ def test_the_language_switch_turns_the_page_english(page, served_app):
     assert page.get_by_text("Org unit").count() >= 1
 
 
-def test_a_link_opened_first_after_a_restart_still_gets_the_whole_app(browser, fresh_served_app):
+@pytest.mark.parametrize("link,shows", [
+    ("/drilldown?indicator=nps&period=2020&unit=TTH", "Ei saavutettu: 67"),
+    ("/data", "Tietojen syöttö"),
+])
+def test_a_link_opened_first_after_a_restart_still_gets_the_whole_app(browser, fresh_served_app, link, shows):
     context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="fi-FI")
     tab = context.new_page()
-    tab.goto(fresh_served_app + "/drilldown?indicator=nps&period=2020&unit=TTH")
-    tab.get_by_text("Ei saavutettu: 67").wait_for(timeout=30_000)
+    tab.goto(fresh_served_app + link)
+    tab.get_by_text(shows).first.wait_for(timeout=30_000)
     assert tab.get_by_test_id("stSidebar").get_by_text("Kieli").count() == 1  # app.py ran: the switch is there
     assert tab.get_by_text("Page not found").count() == 0
     context.close()
