@@ -16,7 +16,7 @@ pages = [
     st.Page("pages/meeting.py", title=t("app.page_meeting", lang), icon="🖥️", url_path="meeting"),
     st.Page("pages/targets.py", title=t("app.page_targets", lang), icon="🎯", url_path="targets"),
     st.Page("pages/data.py", title=t("app.page_data_entry", lang), icon="✏️", url_path="data"),
-    st.Page("pages/import_data.py", title=t("app.page_import", lang), icon="📥", url_path="import"),
+    st.Page("pages/import.py", title=t("app.page_import", lang), icon="📥", url_path="import"),
     st.Page("pages/catalogue.py", title=t("app.page_catalogue", lang), icon="🗂️", url_path="catalogue"),
 ]
 navigation = st.navigation(pages)  # sent first, so the page list shows while the database starts

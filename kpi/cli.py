@@ -1,12 +1,15 @@
-"""`python -m kpi`: database upgrade, demo data, and the scorecard on the command line.
+"""`python -m kpi`: database upgrade, demo data, the scorecard and file import on the command line.
 
-Every failure is one line on stderr and exit status 2, so scripts and people both see what went wrong.
+Every failure is one line on stderr and exit status 2, so scripts and people both see what went wrong
+(a refused import: one line per error in the file, then the verdict).
 """
 from __future__ import annotations
 
 import argparse
 import csv
+import getpass
 import json
+import os
 import sys
 from datetime import date
 
@@ -17,6 +20,8 @@ from .demo import DatabaseNotEmpty, load_demo
 from .domain.periods import PeriodParseError, parse_period
 from .errors import InputError
 from .i18n import LANGUAGES, format_number, t
+from .importing import preview, run_import
+from .importing.view import formatted_counts, megabytes, summary
 from .present import target_text
 from .scorecard import build_scorecard
 from .settings import get_settings
@@ -53,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
     card.add_argument("--unit", help="org-unit code: only its targets and those below it")
     card.add_argument("--format", choices=("table", "json", "csv"), default="table")
     card.add_argument("--as-of", help="judge completeness as of this date (default: today)")
+
+    imports = commands.add_parser("import", help="import indicator values from a CSV or XLSX file (all or nothing)")
+    imports.add_argument("path", help="the file: indicator, org_unit, period, value (or mittari, yksikkö, ...)")
+    imports.add_argument("--dry-run", action="store_true", help="check the file and show the preview; save nothing")
+    imports.add_argument("--replace", action="store_true", help="replace values already stored (else they are errors)")
     return parser
 
 
@@ -90,6 +100,8 @@ def _run(args, settings, lang: str) -> int:
     try:
         if args.command == "demo":
             return _demo(engine, args, lang)
+        if args.command == "import":
+            return _import(engine, args, settings, lang)
         return _scorecard(engine, args, lang)
     finally:
         engine.dispose()
@@ -105,6 +117,40 @@ def _demo(engine, args, lang: str) -> int:
             return 0
         raise Failure(t("cli.demo_not_empty", lang)) from None
     print(t("cli.demo_loaded", lang, **counts))
+    return 0
+
+
+def _import(engine, args, settings, lang: str) -> int:
+    """The preview on stdout; every error on a line of its own on stderr, then exit status 2."""
+    path = args.path
+    if not os.path.isfile(path):
+        raise Failure(t("import.cli.no_file", lang, path=path))
+    limit = settings.max_upload_mb * 1024 * 1024
+    size = os.path.getsize(path)
+    if size > limit:  # refused before reading it into memory
+        raise Failure(t("import.cli.too_big", lang, path=path, size=megabytes(size, lang),
+                        limit=settings.max_upload_mb))
+    with open(path, "rb") as handle:
+        data = handle.read()
+    name = os.path.basename(path)
+    open_session = lambda: db.session_scope(engine)  # noqa: E731 - one session per step, as the app does
+    if args.dry_run:
+        outcome = preview(open_session, data, name, replace=args.replace, max_bytes=limit)
+    else:
+        outcome = run_import(open_session, data, name, actor=f"cli:{getpass.getuser()}", replace=args.replace,
+                             max_bytes=limit)
+    print(summary(outcome.counts, lang))
+    if outcome.problems:
+        sys.stdout.flush()
+        for problem in outcome.problems:
+            _fail(problem.line(lang))
+        key = "import.cli.dry_run_errors" if args.dry_run else "import.cli.refused"
+        _fail(t(key, lang, count=format_number(len(outcome.problems), 0, lang)))
+        return EXIT_FAILURE
+    if args.dry_run:
+        print(t("import.cli.dry_run_ok", lang))
+    else:
+        print(t("import.cli.applied", lang, id=outcome.import_id, **formatted_counts(outcome.counts, lang)))
     return 0
 
 

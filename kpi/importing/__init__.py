@@ -1,0 +1,16 @@
+"""Importing indicator values from CSV and XLSX files: read, check (the preview), write all or nothing.
+
+    reader.py   bytes -> rows (encodings, separators, Finnish headers and numbers); no database
+    plan.py     rows -> a plan: every row checked by the store's rules against the stored values
+    apply.py    preview() and run_import(): one session writes every row or none; every attempt logged
+    view.py     the preview and the import log as tables and lines, in the chosen language
+
+No Streamlit here: the page and the command line both call `preview` and `run_import`.
+"""
+from .apply import Outcome, SampleRow, checksum, preview, run_import
+from .plan import Plan, plan_import
+from .problems import Problem
+from .reader import FIELDS, Table, read_table
+
+__all__ = ["FIELDS", "Outcome", "Plan", "Problem", "SampleRow", "Table", "checksum", "plan_import", "preview",
+           "read_table", "run_import"]
