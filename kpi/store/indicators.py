@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 from ..domain.vocabulary import Aggregation, Direction, Nature, Timing
 from ..errors import InputError
 from ..models import Indicator, utc_now
-from .inputs import find_by_code_or_name
+from .inputs import find_by_code_or_name, new_code_and_name
 
 
 def _choice(field: str, value, allowed):
@@ -21,11 +21,7 @@ def create_indicator(session: Session, *, code: str, name_fi: str, name_en: str,
                      min_value: float | None = None, max_value: float | None = None, decimals: int = 0,
                      timing: str = "lagging", nature: str = "quantitative", theme: str = "",
                      source: str = "", description_fi: str = "", description_en: str = "") -> Indicator:
-    code = (code or "").strip()
-    if not code:
-        raise InputError("code", code, "required")
-    if not (name_fi or "").strip():
-        raise InputError("name_fi", name_fi, "required")
+    code = new_code_and_name(session, Indicator, code, name_fi)
     indicator = Indicator(
         code=code, name_fi=name_fi.strip(), name_en=(name_en or name_fi).strip(),
         direction=_choice("direction", direction, Direction),
@@ -40,8 +36,6 @@ def create_indicator(session: Session, *, code: str, name_fi: str, name_en: str,
         raise InputError("scale", scale, "must_be_positive")
     if not 0 <= decimals <= 6:
         raise InputError("decimals", decimals, "out_of_range", low=0, high=6)
-    if session.exec(select(Indicator).where(Indicator.code == code)).first():
-        raise InputError("code", code, "duplicate_code")
     session.add(indicator)
     session.flush()
     return indicator

@@ -35,3 +35,16 @@ def find_by_code_or_name(session: Session, model, text: str):
     if found is None:
         found = session.exec(select(model).where((model.name_fi == text) | (model.name_en == text))).first()
     return found
+
+
+def new_code_and_name(session: Session, model, code: str, name_fi: str) -> str:
+    """The stripped code of a new indicator or unit, once it and the Finnish name are given and the
+    code is free."""
+    code = (code or "").strip()
+    if not code:
+        raise InputError("code", code, "required")
+    if not (name_fi or "").strip():
+        raise InputError("name_fi", name_fi, "required")
+    if session.exec(select(model).where(model.code == code)).first():
+        raise InputError("code", code, "duplicate_code")
+    return code

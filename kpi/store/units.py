@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from ..errors import InputError
 from ..models import OrgUnit, utc_now
-from .inputs import find_by_code_or_name
+from .inputs import find_by_code_or_name, new_code_and_name
 
 
 @dataclass
@@ -47,13 +47,7 @@ class UnitTree:
 
 def create_org_unit(session: Session, *, code: str, name_fi: str, name_en: str,
                     parent_code: str | None = None, sort_order: int = 0) -> OrgUnit:
-    code = (code or "").strip()
-    if not code:
-        raise InputError("code", code, "required")
-    if not (name_fi or "").strip():
-        raise InputError("name_fi", name_fi, "required")
-    if session.exec(select(OrgUnit).where(OrgUnit.code == code)).first():
-        raise InputError("code", code, "duplicate_code")
+    code = new_code_and_name(session, OrgUnit, code, name_fi)
     parent_id = get_unit(session, parent_code).id if parent_code else None
     unit = OrgUnit(code=code, name_fi=name_fi.strip(), name_en=(name_en or name_fi).strip(),
                    parent_id=parent_id, sort_order=sort_order)
