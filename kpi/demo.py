@@ -38,7 +38,8 @@ def load_demo(session: Session, *, replace: bool = False, folder: Path = DEMO_DI
         store.clear_all(session)
     counts: dict[str, int] = {}
     for name, load_row in (("org_units.csv", _unit), ("indicators.csv", _indicator),
-                           ("measurements.csv", _measurement), ("targets.csv", _target)):
+                           ("measurements.csv", _measurement), ("targets.csv", _target),
+                           ("explanations.csv", _explanation), ("actions.csv", _action), ("reviews.csv", _review)):
         rows = _rows(name, folder)
         for number, row in enumerate(rows, start=2):  # row 1 is the header
             try:
@@ -79,3 +80,34 @@ def _target(session: Session, row: dict[str, str]) -> None:
         comparator=row["comparator"], threshold=row["threshold"], threshold_upper=_opt(row["threshold_upper"]),
         band=_opt(row["band"]), band_kind=row["band_kind"] or "abs", binding=row["binding"] == "true",
         rationale=row["rationale"], owner=row["owner"], actor=DEMO_ACTOR, reason="demo data")
+
+
+def _demo_target(session: Session, row: dict[str, str]):
+    return store.find_target(session, row["indicator"], _opt(row["org_unit"]), row["target_period"])
+
+
+def _explanation(session: Session, row: dict[str, str]) -> None:
+    target = _demo_target(session, row)
+    explanation = store.save_explanation(session, target_id=target.id, period=row["period"], body=row["body"],
+                                         actor=row["author"] or DEMO_ACTOR, expected_version=None, note="demo data")
+    if row["state"] == "approved":
+        store.approve_explanation(session, explanation_id=explanation.id, expected_version=explanation.version,
+                                  actor=row["approved_by"] or DEMO_ACTOR, note="demo data")
+
+
+def _action(session: Session, row: dict[str, str]) -> None:
+    target = _demo_target(session, row)
+    action = store.create_action(session, target_id=target.id, period=row["period"], title=row["title"],
+                                 owner=row["owner"], due_on=row["due_on"], actor=DEMO_ACTOR, note="demo data")
+    if row["state"] != action.state:
+        store.update_action(session, action_id=action.id, expected_version=action.version, actor=DEMO_ACTOR,
+                            note=row["note"] or "demo data", state=row["state"])
+
+
+def _review(session: Session, row: dict[str, str]) -> None:
+    review = store.create_review(session, period=row["period"], held_on=row["held_on"], title=row["title"],
+                                 attendees=row["attendees"], notes=row["notes"], actor=DEMO_ACTOR)
+    if row["decision"]:
+        target = _demo_target(session, row)
+        store.record_decision(session, review_id=review.id, target_id=target.id, period=row["period"],
+                              decision=row["decision"], actor=DEMO_ACTOR)

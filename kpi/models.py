@@ -25,6 +25,8 @@ def _version_column() -> sa.Column:
 # attribute, deep-copied on every instance (seen: 40 ms per row).
 _MEASUREMENT_VERSION = _version_column()
 _TARGET_VERSION = _version_column()
+_EXPLANATION_VERSION = _version_column()
+_ACTION_VERSION = _version_column()
 
 
 class Audited(SQLModel):
@@ -177,3 +179,95 @@ class MeasurementChange(SQLModel, table=True):
     old_values: str = ""
     new_values: str = ""
     import_id: int | None = Field(default=None, foreign_key="import_log.id", index=True)
+
+
+class Explanation(Audited, table=True):
+    """Why a target was missed in a period, and the context: Markdown text, draft or approved.
+
+    One per target and period; every save keeps the previous text as an ExplanationRevision.
+    """
+    __tablename__ = "explanation"
+    __table_args__ = (sa.UniqueConstraint("target_id", "period", name="uq_explanation_target_period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    target_id: int = Field(foreign_key="target.id", index=True)
+    period: str = Field(max_length=30)          # the period explained ("2020"), as on the scorecard
+    body: str = ""                               # Markdown; shown with HTML escaped, never run
+    state: str = Field(default="draft", max_length=10)  # ExplanationState
+    author: str = Field(default="", max_length=120)
+    approved_by: str = Field(default="", max_length=120)
+    approved_at: datetime | None = None
+    version: int = Field(default=1, sa_column=_EXPLANATION_VERSION)
+
+    __mapper_args__ = {"version_id_col": _EXPLANATION_VERSION}
+
+
+class ExplanationRevision(SQLModel, table=True):
+    """An explanation as it was saved: every revision kept, the newest last."""
+    __tablename__ = "explanation_revision"
+
+    id: int | None = Field(default=None, primary_key=True)
+    explanation_id: int = Field(foreign_key="explanation.id", index=True)
+    revision: int
+    body: str = ""
+    state: str = Field(max_length=10)
+    changed_by: str = Field(max_length=120)
+    changed_at: datetime = Field(default_factory=utc_now)
+    note: str = ""
+
+
+class ReviewSession(Audited, table=True):
+    """A steering-group review: the period reviewed, when it met, who attended, what it decided."""
+    __tablename__ = "review_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    period: str = Field(max_length=30, index=True)   # the period reviewed ("2020", "2026-Q3")
+    held_on: date
+    title: str = Field(default="", max_length=200)
+    attendees: str = ""                               # one name per line
+    notes: str = ""
+
+
+class CorrectiveAction(Audited, table=True):
+    """What is being done about a shortfall: tied to a target, with an owner, a due date and a state."""
+    __tablename__ = "corrective_action"
+
+    id: int | None = Field(default=None, primary_key=True)
+    target_id: int = Field(foreign_key="target.id", index=True)
+    period: str = Field(max_length=30)               # the period whose shortfall raised it
+    title: str = Field(max_length=500)               # what is done
+    owner: str = Field(default="", max_length=120)
+    due_on: date | None = None
+    state: str = Field(default="open", max_length=12)  # ActionState
+    review_id: int | None = Field(default=None, foreign_key="review_session.id", index=True)
+    version: int = Field(default=1, sa_column=_ACTION_VERSION)
+
+    __mapper_args__ = {"version_id_col": _ACTION_VERSION}
+
+
+class ActionChange(SQLModel, table=True):
+    """Every change to a corrective action, with the note the person wrote."""
+    __tablename__ = "action_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="corrective_action.id", index=True)
+    changed_by: str = Field(max_length=120)
+    changed_at: datetime = Field(default_factory=utc_now)
+    old_state: str = Field(default="", max_length=12)
+    new_state: str = Field(max_length=12)
+    note: str = ""
+    old_values: str = ""
+    new_values: str = ""
+
+
+class ReviewTopic(SQLModel, table=True):
+    """A target discussed in a review, with the decision taken on it (if any)."""
+    __tablename__ = "review_topic"
+
+    id: int | None = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="review_session.id", index=True)
+    target_id: int = Field(foreign_key="target.id", index=True)
+    period: str = Field(max_length=30)
+    decision: str = ""
+    recorded_by: str = Field(max_length=120)
+    recorded_at: datetime = Field(default_factory=utc_now)

@@ -48,3 +48,20 @@ class Timing(StrEnum):
 class Nature(StrEnum):
     QUANTITATIVE = "quantitative"
     QUALITATIVE = "qualitative"
+
+
+class ExplanationState(StrEnum):
+    DRAFT = "draft"
+    APPROVED = "approved"   # approved by the steering group
+
+
+class ActionState(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    DROPPED = "dropped"
+
+    @property
+    def is_open(self) -> bool:
+        """Open and in-progress actions come back at every review until closed."""
+        return self in (ActionState.OPEN, ActionState.IN_PROGRESS)

@@ -4,7 +4,8 @@ from __future__ import annotations
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
-from ..models import ImportLog, Indicator, Measurement, MeasurementChange, OrgUnit, Target, TargetChange
+from ..models import (ActionChange, CorrectiveAction, Explanation, ExplanationRevision, ImportLog, Indicator,
+                      Measurement, MeasurementChange, OrgUnit, ReviewSession, ReviewTopic, Target, TargetChange)
 
 
 def has_data(session: Session) -> bool:
@@ -13,7 +14,8 @@ def has_data(session: Session) -> bool:
 
 def clear_all(session: Session) -> None:
     """Delete every row, children before parents so foreign keys hold."""
-    for model in (TargetChange, Target, MeasurementChange, ImportLog, Measurement, Indicator):
+    for model in (ExplanationRevision, Explanation, ActionChange, CorrectiveAction, ReviewTopic, ReviewSession,
+                  TargetChange, Target, MeasurementChange, ImportLog, Measurement, Indicator):
         session.exec(delete(model))
     # Units reference their parents: clear the links first, then the rows.
     session.exec(OrgUnit.__table__.update().values(parent_id=None))
@@ -27,10 +29,10 @@ def data_version(session: Session) -> str:
     indicators, units), and the newest history row catches everything else that was recorded. Read from the database, so every app server sees the same token.
     """
     parts = []
-    for model in (Measurement, Target, Indicator, OrgUnit):
+    for model in (Measurement, Target, Indicator, OrgUnit, Explanation, CorrectiveAction, ReviewSession):
         count, newest = session.exec(select(func.count(), func.max(model.updated_at)).select_from(model)).one()
         parts.append(f"{count}@{newest.isoformat() if newest else '-'}")
-    for model in (TargetChange, MeasurementChange):
+    for model in (TargetChange, MeasurementChange, ExplanationRevision, ActionChange, ReviewTopic):
         count, highest = session.exec(select(func.count(), func.max(model.id)).select_from(model)).one()
         parts.append(f"{count}#{highest}")
     return "|".join(parts)

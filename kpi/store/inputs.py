@@ -48,3 +48,34 @@ def new_code_and_name(session: Session, model, code: str, name_fi: str) -> str:
     if session.exec(select(model).where(model.code == code)).first():
         raise InputError("code", code, "duplicate_code")
     return code
+
+
+def parse_date_field(field: str, value, *, required: bool = False):
+    """A date as people write it: 2021-12-31, or the Finnish 31.12.2021. Empty gives None unless required."""
+    from datetime import date, datetime
+
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value or "").strip()
+    if not text:
+        if required:
+            raise InputError(field, text, "required")
+        return None
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise InputError(field, text, "bad_date")
+
+
+def required_text(field: str, value, *, limit: int) -> str:
+    """Stripped text that must be given and must fit its column."""
+    text = str(value or "").strip()
+    if not text:
+        raise InputError(field, text, "required")
+    if len(text) > limit:
+        raise InputError(field, text[:40] + "…", "too_long", limit=limit)
+    return text

@@ -196,3 +196,14 @@ def get_target(session: Session, target_id: int):
     return session.exec(select(Target, Indicator, OrgUnit).join(Indicator, Indicator.id == Target.indicator_id)
                         .join(OrgUnit, OrgUnit.id == Target.org_unit_id, isouter=True)
                         .where(Target.id == target_id)).first()
+
+
+def find_target(session: Session, indicator: str, org_unit: str | None, period: str) -> Target:
+    """The target set for exactly this indicator, unit (None: whole organisation) and period."""
+    found = get_indicator(session, indicator)
+    unit_id = get_unit(session, org_unit).id if org_unit else None
+    code = parse_period_field(period).code
+    match = next((t for t in targets_for(session, found.id, unit_id) if t.period == code), None)
+    if match is None:
+        raise InputError("target", f"{found.code} {org_unit or ''} {code}".replace("  ", " "), "unknown_target")
+    return match

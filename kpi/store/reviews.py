@@ -1,0 +1,81 @@
+"""Review sessions: a steering-group meeting on a period, who attended, the targets discussed and the
+decisions taken. The next review of an indicator starts from the last decisions on it."""
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from ..errors import InputError
+from ..models import Indicator, ReviewSession, ReviewTopic, Target, utc_now
+from .inputs import parse_date_field, parse_period_field, required_text
+
+
+def create_review(session: Session, *, period: str, held_on, actor: str, title: str = "", attendees: str = "",
+                  notes: str = "") -> ReviewSession:
+    now = utc_now()
+    review = ReviewSession(period=parse_period_field(period).code,
+                           held_on=parse_date_field("held_on", held_on, required=True),
+                           title=(title or "").strip()[:200], attendees=_one_per_line(attendees),
+                           notes=(notes or "").strip(), created_by=actor, created_at=now, updated_by=actor,
+                           updated_at=now)
+    session.add(review)
+    session.flush()
+    return review
+
+
+def _one_per_line(attendees) -> str:
+    """Names typed on lines or separated by commas, stored one per line."""
+    if isinstance(attendees, (list, tuple)):
+        names = attendees
+    else:
+        names = str(attendees or "").replace(",", "\n").splitlines()
+    return "\n".join(name.strip() for name in names if name.strip())
+
+
+def get_review(session: Session, review_id: int) -> ReviewSession:
+    review = session.get(ReviewSession, review_id)
+    if review is None:
+        raise InputError("review", review_id, "unknown_review")
+    return review
+
+
+def list_reviews(session: Session, period: str | None = None) -> list[ReviewSession]:
+    """Newest meeting first."""
+    query = select(ReviewSession)
+    if period:
+        query = query.where(ReviewSession.period == period)
+    return list(session.exec(query.order_by(ReviewSession.held_on.desc(), ReviewSession.id.desc())))
+
+
+def record_decision(session: Session, *, review_id: int, target_id: int, period: str, decision: str,
+                    actor: str) -> ReviewTopic:
+    """The target was discussed in the review, and this was decided."""
+    get_review(session, review_id)
+    if session.get(Target, target_id) is None:
+        raise InputError("target", target_id, "unknown_target")
+    topic = ReviewTopic(review_id=review_id, target_id=target_id, period=parse_period_field(period).code,
+                        decision=required_text("decision", decision, limit=5000), recorded_by=actor,
+                        recorded_at=utc_now())
+    session.add(topic)
+    session.flush()
+    return topic
+
+
+def review_topics(session: Session, review_id: int) -> list[tuple[ReviewTopic, Target, Indicator]]:
+    query = (select(ReviewTopic, Target, Indicator).join(Target, Target.id == ReviewTopic.target_id)
+             .join(Indicator, Indicator.id == Target.indicator_id)
+             .where(ReviewTopic.review_id == review_id).order_by(ReviewTopic.recorded_at, ReviewTopic.id))
+    return list(session.exec(query))
+
+
+def decisions_on_indicator(session: Session, indicator_id: int, *, exclude_review: int | None = None,
+                           limit: int = 10) -> list[tuple[ReviewTopic, ReviewSession, Target]]:
+    """The latest decisions on any target of the indicator, newest meeting first: where the next
+    review of it starts."""
+    query = (select(ReviewTopic, ReviewSession, Target)
+             .join(ReviewSession, ReviewSession.id == ReviewTopic.review_id)
+             .join(Target, Target.id == ReviewTopic.target_id)
+             .where(Target.indicator_id == indicator_id))
+    if exclude_review is not None:
+        query = query.where(ReviewTopic.review_id != exclude_review)
+    query = query.order_by(ReviewSession.held_on.desc(), ReviewTopic.id.desc()).limit(limit)
+    return list(session.exec(query))
