@@ -1,4 +1,4 @@
-"""`python -m kpi`: database upgrade, demo data, the scorecard and file import on the command line.
+"""`python -m kpi`: database upgrade, demo data, the scorecard, file import and documents on the command line.
 
 Every failure is one line on stderr and exit status 2, so scripts and people both see what went wrong
 (a refused import: one line per error in the file, then the verdict).
@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import argparse
 import csv
+import errno
 import getpass
 import json
 import os
 import sys
+import tempfile
 from datetime import date
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from . import db
+from . import backup, db
 from .demo import DatabaseNotEmpty, load_demo
 from .domain.periods import PeriodParseError, parse_period
 from .errors import InputError
@@ -23,6 +25,8 @@ from .i18n import LANGUAGES, format_number, t
 from .importing import preview, run_import
 from .importing.view import formatted_counts, megabytes, summary
 from .present import target_text
+from .reports import KINDS as REPORT_KINDS
+from .reports import ReportError
 from .scorecard import build_scorecard
 from .settings import get_settings
 
@@ -43,9 +47,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=LANGUAGES, help="language of messages and tables")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    database = commands.add_parser("db", help="database schema")
-    database.add_subparsers(dest="action", required=True, parser_class=_Parser).add_parser(
-        "upgrade", help="apply migrations to the configured database")
+    database = commands.add_parser("db", help="database schema, backup and restore")
+    actions = database.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    actions.add_parser("upgrade", help="apply migrations to the configured database")
+    actions.add_parser("backup", help="write the whole database to a file (SQLite online backup; PostgreSQL "
+                       "pg_dump custom format)").add_argument("path")
+    actions.add_parser("restore", help="replace the database's contents with a backup file, then upgrade "
+                       "it").add_argument("path")
 
     demo = commands.add_parser("demo", help="demo data")
     load = demo.add_subparsers(dest="action", required=True, parser_class=_Parser).add_parser(
@@ -63,6 +71,16 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("path", help="the file: indicator, org_unit, period, value (or mittari, yksikkö, ...)")
     imports.add_argument("--dry-run", action="store_true", help="check the file and show the preview; save nothing")
     imports.add_argument("--replace", action="store_true", help="replace values already stored (else they are errors)")
+
+    report = commands.add_parser("report", help="a document: statement of unmet binding targets or review pack "
+                                                "(DOCX), scorecard (XLSX)")
+    report.add_argument("--period", required=True, help="e.g. 2020 (a binding-target statement covers a year), 2020-Q3")
+    report.add_argument("--kind", required=True, choices=REPORT_KINDS)
+    report.add_argument("--out", required=True, help="the file to write (replaced if it exists)")
+    # Also accepted after the subcommand; its own dest, so it cannot reset a --lang given before it.
+    report.add_argument("--lang", dest="report_lang", choices=LANGUAGES, help="language of the document")
+    report.add_argument("--unit", help="org-unit code: only its targets and those below it")
+    report.add_argument("--as-of", help="judge completeness and overdue actions as of this date (default: today)")
     return parser
 
 
@@ -71,17 +89,34 @@ def main(argv: list[str] | None = None) -> int:
     lang = settings.default_language
     try:
         args = build_parser().parse_args(argv)
-        lang = args.lang or lang
+        lang = getattr(args, "report_lang", None) or args.lang or lang
         return _run(args, settings, lang)
     except Failure as failure:
         _fail(str(failure))
-    except InputError as error:
+    except (InputError, ReportError) as error:
         _fail(error.message(lang))
     except (OperationalError, ProgrammingError) as error:
         # No stack trace and no SQL: say what is wrong with the database in one line.
         first_line = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
         _fail(t("cli.database_error", lang, detail=first_line))
     return EXIT_FAILURE
+
+
+def _database(args, url: str, lang: str) -> int:
+    try:
+        if args.action == "backup":
+            print(t("backup.done", lang, path=backup.backup(url, args.path)))
+            return 0
+        if args.action == "restore":
+            backup.restore(url, args.path)
+            db.upgrade(url)  # a backup from an older release gets the newer schema
+            print(t("backup.restored", lang, path=args.path))
+            return 0
+    except backup.BackupError as error:
+        raise Failure(t(f"backup.{error.key}", lang, **error.params)) from None
+    db.upgrade(url)
+    print(t("cli.upgraded", lang, revision=db.current_revision(url)))
+    return 0
 
 
 def _fail(message: str) -> None:
@@ -91,9 +126,7 @@ def _fail(message: str) -> None:
 def _run(args, settings, lang: str) -> int:
     url = settings.database_url
     if args.command == "db":
-        db.upgrade(url)
-        print(t("cli.upgraded", lang, revision=db.current_revision(url)))
-        return 0
+        return _database(args, url, lang)
     if db.current_revision(url) is None:
         raise Failure(t("cli.not_migrated", lang))
     engine = db.make_engine(url)
@@ -102,6 +135,8 @@ def _run(args, settings, lang: str) -> int:
             return _demo(engine, args, lang)
         if args.command == "import":
             return _import(engine, args, settings, lang)
+        if args.command == "report":
+            return _report(engine, args, lang)
         return _scorecard(engine, args, lang)
     finally:
         engine.dispose()
@@ -154,7 +189,7 @@ def _import(engine, args, settings, lang: str) -> int:
     return 0
 
 
-def _scorecard(engine, args, lang: str) -> int:
+def _period_and_date(args):
     try:
         period = parse_period(args.period)
     except PeriodParseError:
@@ -163,6 +198,50 @@ def _scorecard(engine, args, lang: str) -> int:
         as_of = date.fromisoformat(args.as_of) if args.as_of else None
     except ValueError:
         raise InputError("as_of", args.as_of, "bad_date") from None
+    return period, as_of
+
+
+def _report(engine, args, lang: str) -> int:
+    """Build the whole document in memory, then write it in one step: a refusal or a failure part-way
+    leaves no file, and an existing file at --out is only replaced by a complete one."""
+    from .reports import build_report  # python-docx, Altair and vl-convert only when a document is made
+
+    period, as_of = _period_and_date(args)
+    folder = os.path.dirname(os.path.abspath(args.out))
+    if not os.path.isdir(folder):
+        raise Failure(t("reports.cli.no_dir", lang, path=folder))
+    if os.path.isdir(args.out):
+        raise Failure(t("reports.cli.cannot_write", lang, path=args.out, detail=os.strerror(errno.EISDIR)))
+    with db.session_scope(engine) as session:
+        report = build_report(session, args.kind, period, unit_code=args.unit, as_of=as_of, lang=lang)
+    _write_whole(args.out, report.content, lang)
+    print(t("reports.cli.written", lang, path=args.out,
+            size=format_number(max(1, round(len(report.content) / 1024)), 0, lang)))
+    if report.covers:
+        print(t("reports.covers", lang, count=len(report.covers), names="; ".join(report.covers)))
+    else:
+        print(t("reports.covers_none_binding" if args.kind == "binding-statement" else "reports.covers_none", lang))
+    return 0
+
+
+def _write_whole(path: str, content: bytes, lang: str) -> None:
+    folder = os.path.dirname(os.path.abspath(path))
+    handle = None
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".kpi-report-", delete=False) as handle:
+            handle.write(content)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(handle.name, 0o666 & ~umask)  # as an ordinary new file, not the temporary file's 0600
+        os.replace(handle.name, path)
+    except OSError as error:
+        if handle is not None and os.path.exists(handle.name):
+            os.unlink(handle.name)
+        raise Failure(t("reports.cli.cannot_write", lang, path=path, detail=error.strerror or error)) from None
+
+
+def _scorecard(engine, args, lang: str) -> int:
+    period, as_of = _period_and_date(args)
     with db.session_scope(engine) as session:
         rows = build_scorecard(session, period, unit_code=args.unit, as_of=as_of, lang=lang)
     dicts = [row.as_dict() for row in rows]

@@ -14,12 +14,14 @@ from sqlmodel import Session
 from .settings import PROJECT_ROOT
 
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+# How long an SQLite write waits for another writer before giving up with "database is locked".
+SQLITE_BUSY_SECONDS = 10.0
 
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         _ensure_sqlite_folder(url)
-        engine = sa.create_engine(url, connect_args={"check_same_thread": False})
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     # pre_ping: a PostgreSQL restart must not hand out dead connections.
@@ -29,6 +31,10 @@ def make_engine(url: str) -> Engine:
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")  # SQLite ignores foreign keys unless told
+    # WAL: readers never wait for a writer, and two app processes can share the file; the busy
+    # time-out (the connect timeout above) makes a second writer wait instead of failing at once.
+    if cursor.execute("PRAGMA journal_mode").fetchone()[0] not in ("wal", "memory"):
+        cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
 
 
@@ -75,3 +81,26 @@ def current_revision(url: str) -> str | None:
             return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
     finally:
         engine.dispose()
+
+
+# Errors that mean "the database cannot be reached or is busy", not "the request was wrong".
+UNAVAILABLE_ERRORS = (sa.exc.OperationalError, sa.exc.InterfaceError)
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """The database is down, unreachable or (SQLite) locked by another writer for too long."""
+    return isinstance(error, UNAVAILABLE_ERRORS) or (
+        isinstance(error, sa.exc.DBAPIError) and bool(error.connection_invalidated))
+
+
+def is_busy(error: BaseException) -> bool:
+    return isinstance(error, sa.exc.OperationalError) and "locked" in str(error.orig).lower()
+
+
+def reachable(engine: Engine) -> bool:
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+        return True
+    except sa.exc.SQLAlchemyError:
+        return False

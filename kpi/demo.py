@@ -5,6 +5,7 @@ Everything goes through the same store functions as user input, so the demo obey
 from __future__ import annotations
 
 import csv
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from sqlmodel import Session
@@ -91,8 +92,10 @@ def _explanation(session: Session, row: dict[str, str]) -> None:
     explanation = store.save_explanation(session, target_id=target.id, period=row["period"], body=row["body"],
                                          actor=row["author"] or DEMO_ACTOR, expected_version=None, note="demo data")
     if row["state"] == "approved":
+        # Approved at the board's meeting, not on the day the demo was loaded.
+        at = datetime.combine(date.fromisoformat(row["approved_on"]), time(12), UTC) if row["approved_on"] else None
         store.approve_explanation(session, explanation_id=explanation.id, expected_version=explanation.version,
-                                  actor=row["approved_by"] or DEMO_ACTOR, note="demo data")
+                                  actor=row["approved_by"] or DEMO_ACTOR, note="demo data", approved_at=at)
 
 
 def _action(session: Session, row: dict[str, str]) -> None:
@@ -109,5 +112,7 @@ def _review(session: Session, row: dict[str, str]) -> None:
                                  attendees=row["attendees"], notes=row["notes"], actor=DEMO_ACTOR)
     if row["decision"]:
         target = _demo_target(session, row)
-        store.record_decision(session, review_id=review.id, target_id=target.id, period=row["period"],
-                              decision=row["decision"], actor=DEMO_ACTOR)
+        topic = store.record_decision(session, review_id=review.id, target_id=target.id, period=row["period"],
+                                      decision=row["decision"], actor=DEMO_ACTOR)
+        topic.recorded_at = datetime.combine(review.held_on, time(12), UTC)
+        session.add(topic)

@@ -33,3 +33,17 @@ def _shown(value: Any, lang: str) -> Any:
         text = f"{value:g}" if abs(value) < 1e15 else repr(value)
         return text.replace(".", ",") if lang == "fi" else text
     return value
+
+
+class DatabaseUnavailable(InputError):
+    """The database cannot be reached (`database_unreachable`) or another writer holds it too long
+    (`database_busy`). An InputError, so every form that shows input errors shows this too and keeps
+    what the user typed; nothing was written."""
+
+    def __init__(self, key: str):
+        super().__init__("database", "", key)
+
+    def message(self, lang: str) -> str:
+        from .i18n import t
+
+        return t(f"errors.{self.key}", lang)

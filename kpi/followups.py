@@ -92,11 +92,13 @@ def explanation_for(session: Session, target_id: int, period: str) -> Explanatio
 
 
 def actions_of(session: Session, *, as_of: date, lang: str, indicator_codes: list[str] | None = None,
-               target_ids: list[int] | None = None, open_only: bool = False) -> list[ActionView]:
+               target_ids: list[int] | None = None, open_only: bool = False,
+               review_id: int | None = None) -> list[ActionView]:
     """Corrective actions of these indicators (or targets), open ones first and then by due date."""
     rows = []
     codes = None if indicator_codes is None else set(indicator_codes)
-    for action, target, indicator in store.actions_for(session, target_ids=target_ids, open_only=open_only):
+    for action, target, indicator in store.actions_for(session, target_ids=target_ids, open_only=open_only,
+                                                         review_id=review_id):
         if codes is not None and indicator.code not in codes:
             continue
         rows.append(ActionView(

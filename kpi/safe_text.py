@@ -16,4 +16,5 @@ _REFERENCE_IMAGE = re.compile(r"!\[([^\]]*)\]\[[^\]]*\]")
 def safe_markdown(text: str) -> str:
     """User Markdown with images turned into text; everything else is left to the escaping renderer."""
     text = _IMAGE.sub(lambda m: f"{m.group(1)} ({m.group(2)})", text or "")
-    return _REFERENCE_IMAGE.sub(lambda m: m.group(1), text)
+    text = _REFERENCE_IMAGE.sub(lambda m: m.group(1), text)
+    return text.replace("![", "!\\[")  # any image form left (nested brackets, shortcut references) stays text

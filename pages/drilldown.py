@@ -1,13 +1,18 @@
-"""Drill-down: one indicator over time against its targets, the period split into parts and units."""
+"""Drill-down: one indicator over time against its targets, the period split into parts and units; under
+the verdict the shortfall's explanation and automatic analysis, and the indicator's corrective actions."""
 import pandas as pd
 import streamlit as st
 
+from kpi.analysis import analysis_markdown
 from kpi.charts import breakdown_chart, series_chart
 from kpi.domain.periods import PeriodParseError, parse_period
+from kpi.domain.vocabulary import ActionState, Status
 from kpi.errors import InputError
 from kpi.i18n import format_number, t
 from kpi.present import status_label, target_text, value_text
+from kpi.safe_text import safe_markdown
 from kpi.ui import data
+from kpi.ui import shortfall_widgets as sw
 from kpi.ui.context import current_language, leave_legacy_pages_mode
 
 leave_legacy_pages_mode()
@@ -77,6 +82,53 @@ else:
                 gap=format_number(view.gap, decimals, lang, signed=True))
     st.markdown(f"### {verdict}")
 st.info(view.rule_text)
+
+# Why (the explanation, the automatic analysis beside it) and what is done about it, next to the verdict.
+analysis = data.analysis(indicator, period, view.unit_code, lang) if view.target is not None else None
+explain_column, analysis_column = st.columns([3, 2], gap="large")
+with explain_column:
+    st.subheader(t("shortfalls.heading", lang))
+    if view.target is None:
+        st.caption(t("shortfalls.nothing_to_explain", lang))
+    else:
+        explanation = data.explanation(view.target.id, period.code)
+        required = view.target.binding and current.status == Status.NOT_MET
+        if explanation is None and current.status == Status.MET:
+            st.caption(t("shortfalls.met_nothing_to_explain", lang))
+        elif explanation is None and not required:  # at risk, no data, or a target that is not binding
+            st.caption(t("shortfalls.optional_binding" if view.target.binding else "shortfalls.optional_note", lang))
+        else:
+            sw.show_explanation(explanation, lang, required=required)
+        # Open again after a save (its label may have changed with it) so its message is seen.
+        with st.expander(t("shortfalls.rewrite" if explanation else "shortfalls.write", lang), icon="✏️",
+                         expanded=sw.has_news("drill_explanation")):
+            sw.explanation_editor(view.target.id, period.code, explanation,
+                                  analysis_markdown(analysis, view.indicator, lang) if analysis else "", lang,
+                                  key="drill_explanation")
+with analysis_column:
+    st.subheader(t("shortfalls.analysis_heading", lang))
+    if analysis is None:
+        st.caption(t("shortfalls.analysis_none", lang))
+    else:
+        st.markdown(safe_markdown(analysis_markdown(analysis, view.indicator, lang)))
+
+actions = data.indicator_actions(indicator, lang)
+still_open = [action for action in actions if ActionState(action.state).is_open]
+closed = [action for action in actions if not ActionState(action.state).is_open]
+st.subheader(t("shortfalls.heading_actions", lang))
+sw.show_actions(still_open, lang, empty_text=t("shortfalls.open_actions_none", lang) if closed else None)
+if closed:
+    with st.expander(t("shortfalls.closed_actions", lang, count=len(closed)), icon="🗂️"):
+        sw.show_actions(closed, lang)
+if view.target is not None:
+    add_column, update_column = st.columns(2)
+    with add_column.expander(t("shortfall_actions.new_heading", lang), icon="➕",
+                             expanded=sw.has_news("drill_new_action")):
+        sw.new_action_form(view.target.id, period.code, lang, key="drill_new_action")
+    if actions:
+        with update_column.expander(t("shortfall_actions.update_heading", lang), icon="🔄",
+                                    expanded=sw.has_news("drill_update_action")):
+            sw.action_update_form(actions, lang, key="drill_update_action")
 
 st.subheader(t("drilldown.history", lang))
 st.altair_chart(series_chart(view.series, lang=lang, decimals=decimals, unit_label=label), width="stretch")

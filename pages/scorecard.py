@@ -1,4 +1,5 @@
-"""Scorecard: every target that applies to the chosen period, met or not, for the chosen unit."""
+"""Scorecard: every target that applies to the chosen period, met or not, for the chosen unit; beside the
+summary the binding misses still lacking an approved explanation, under the table the open corrective actions."""
 import streamlit as st
 
 from kpi.domain.periods import PeriodParseError, parse_period
@@ -6,8 +7,9 @@ from kpi.i18n import t
 from kpi.present import STATUS_COLOUR, scorecard_frame, status_label
 from kpi.scorecard import filter_rows, summarise
 from kpi.ui import data
+from kpi.ui import shortfall_widgets as sw
 from kpi.ui.context import current_language, leave_legacy_pages_mode
-from kpi.ui.links import open_drilldown
+from kpi.ui.links import DRILLDOWN_PAGE, drilldown_params, open_drilldown
 
 leave_legacy_pages_mode()
 lang = current_language()
@@ -60,12 +62,34 @@ if not rows:
     st.info(t("scorecard.no_targets", lang, period=period.code))
     st.stop()
 
+# The follow-ups of the rows shown (the filters apply to them too).
+missing, open_actions = data.followups_for(period, None if unit_code == ALL else unit_code, lang)
+shown = {(row.target_id, row.period) for row in rows}
+missing = [row for row in missing if (row.target_id, row.period) in shown]
+open_actions = [action for action in open_actions if action.indicator in {row.indicator for row in rows}]
+
 counts = summarise(rows)
-st.markdown(f"**{t('scorecard.summary', lang, **counts)}**")
-if counts["binding_not_met"]:
-    st.warning(t("scorecard.binding_unmet", lang, count=counts["binding_not_met"]), icon="❗")
-else:
-    st.caption(t("scorecard.binding_unmet_none", lang))
+summary_column, missing_column = st.columns([1, 1], gap="medium")
+with summary_column:
+    st.markdown(f"**{t('scorecard.summary', lang, **counts)}**")
+    if counts["binding_not_met"]:
+        st.warning(t("scorecard.binding_unmet", lang, count=counts["binding_not_met"]), icon="❗")
+    else:
+        st.caption(t("scorecard.binding_unmet_none", lang))
+with missing_column:
+    if missing:
+        with st.container(border=True):
+            st.markdown(f"**❗ {t('shortfalls.missing_heading', lang, count=len(missing))}**",
+                        help=t("shortfalls.missing_intro", lang))
+            for row in missing:
+                # A link's label does not wrap: the unit goes on a line of its own under it.
+                st.page_link(DRILLDOWN_PAGE, icon="📝", width="stretch",
+                             query_params=drilldown_params(row.indicator, row.period, row.org_unit),
+                             label=t("shortfalls.missing_link", lang, indicator=row.indicator_name,
+                                     period=row.period))
+                st.caption(row.org_unit_name)
+    elif counts["binding_not_met"]:
+        st.caption("✅ " + t("shortfalls.missing_none", lang))
 
 frame = scorecard_frame(rows, lang)
 status_column = t("scorecard.col_status", lang)
@@ -91,6 +115,13 @@ notes = [t("scorecard.open_hint", lang)]
 if any(row.running for row in rows):
     notes.append(t("scorecard.running_note", lang).replace("*", "\\*", 1))
 st.caption(" ".join(notes))
+
+overdue = sum(action.overdue for action in open_actions)
+heading = t("shortfalls.open_actions_heading", lang)
+if open_actions:
+    heading += " " + t("shortfalls.open_actions_counts", lang, count=len(open_actions), overdue=overdue)
+st.markdown(f"**{heading}**")
+sw.show_actions(open_actions, lang, empty_text=t("shortfalls.open_actions_none", lang), show_indicator=True)
 if picked.selection.rows:
     chosen = rows[picked.selection.rows[0]]
     open_drilldown(chosen.indicator, chosen.period, chosen.org_unit)

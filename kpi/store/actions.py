@@ -82,7 +82,7 @@ def update_action(session: Session, *, action_id: int, expected_version: int, ac
 
 
 def actions_for(session: Session, *, indicator_id: int | None = None, target_ids: list[int] | None = None,
-                open_only: bool = False) -> list[tuple[CorrectiveAction, Target, Indicator]]:
+                open_only: bool = False, review_id: int | None = None) -> list[tuple[CorrectiveAction, Target, Indicator]]:
     """Actions with their target and indicator, open ones first, then by due date."""
     query = (select(CorrectiveAction, Target, Indicator)
              .join(Target, Target.id == CorrectiveAction.target_id)
@@ -93,6 +93,8 @@ def actions_for(session: Session, *, indicator_id: int | None = None, target_ids
         query = query.where(CorrectiveAction.target_id.in_(target_ids or [-1]))
     if open_only:
         query = query.where(CorrectiveAction.state.in_(OPEN_STATES))
+    if review_id is not None:  # raised in this review
+        query = query.where(CorrectiveAction.review_id == review_id)
     rows = list(session.exec(query))
     return sorted(rows, key=lambda r: (r[0].state not in OPEN_STATES, r[0].due_on or date.max, r[0].id))
 

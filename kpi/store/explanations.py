@@ -5,6 +5,8 @@ Changing an approved text makes it a draft again: what was approved is what stay
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session, select
 
 from ..domain.vocabulary import ExplanationState
@@ -59,8 +61,9 @@ def save_explanation(session: Session, *, target_id: int, period: str, body: str
 
 
 def approve_explanation(session: Session, *, explanation_id: int, expected_version: int, actor: str,
-                        note: str = "") -> Explanation:
-    """The steering group approved this text (the version the approver read)."""
+                        note: str = "", approved_at: datetime | None = None) -> Explanation:
+    """The steering group approved this text (the version the approver read). `approved_at`: when the
+    group decided, if recorded later than that (default now)."""
     current = session.get(Explanation, explanation_id)
     if current is None:
         raise InputError("explanation", explanation_id, "unknown_explanation")
@@ -68,7 +71,7 @@ def approve_explanation(session: Session, *, explanation_id: int, expected_versi
         raise InputError("explanation", current.period, "stale_explanation", by=current.updated_by)
     now = utc_now()
     current.state = ExplanationState.APPROVED.value
-    current.approved_by, current.approved_at = actor, now
+    current.approved_by, current.approved_at = actor, approved_at or now
     current.updated_by, current.updated_at = actor, now
     session.add(current)
     session.flush()

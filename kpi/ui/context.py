@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from .. import db, store
 from ..demo import load_demo
+from ..errors import DatabaseUnavailable
 from ..i18n import LANGUAGES, t
 from ..settings import PROJECT_ROOT, Settings, get_settings
 
@@ -34,14 +35,46 @@ def _prepared_engine(url: str, load_demo_when_empty: bool) -> Engine:
 def engine(settings: Settings | None = None) -> Engine:
     settings = settings or get_settings()
     with st.spinner(t("app.starting", current_language())):
-        return _prepared_engine(settings.database_url, settings.demo_data)
+        try:
+            return _prepared_engine(settings.database_url, settings.demo_data)
+        except Exception as error:  # not cached: the next run tries again
+            if db.is_unavailable(error):
+                raise DatabaseUnavailable("database_unreachable") from error
+            raise
 
 
 @contextmanager
 def session() -> Iterator[Session]:
-    """One session per user action (never kept in session_state)."""
-    with db.session_scope(engine()) as active:
-        yield active
+    """One session per user action (never kept in session_state).
+
+    A database that is down or locked raises DatabaseUnavailable (an InputError): forms show it like
+    any refused input and keep what was typed; the transaction was rolled back, so nothing is half-written.
+    """
+    try:
+        with db.session_scope(engine()) as active:
+            yield active
+    except DatabaseUnavailable:
+        _forget_data_version()
+        raise
+    except Exception as error:
+        _forget_data_version()
+        if db.is_unavailable(error):
+            raise DatabaseUnavailable("database_busy" if db.is_busy(error) else "database_unreachable") from error
+        raise
+    _forget_data_version()
+
+
+def _forget_data_version() -> None:
+    from .data import forget_version  # data imports this module
+
+    forget_version()
+
+
+def database_reachable() -> bool:
+    try:
+        return db.reachable(engine())
+    except Exception:  # the engine itself could not start: the database is still away
+        return False
 
 
 def current_language() -> str:

@@ -6,11 +6,12 @@ one app server also refreshes the others' caches.
 """
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import streamlit as st
 
-from .. import store
+from .. import followups, store
 from ..domain.periods import Period, parse_period, reporting_periods
 from ..drilldown import Drilldown, build_drilldown
 from ..scorecard import ScorecardRow, build_scorecard
@@ -18,9 +19,28 @@ from ..settings import get_settings
 from .context import session
 
 
+# The data version read once per script run (per thread: each session's run has its own), not once per
+# cached read. Any session() that ends (a write, or a read on a cache miss) forgets it, so a read after a
+# write in the same run sees the new data.
+_this_run = threading.local()
+
+
+def start_run() -> None:
+    """Called first thing in app.py: a new run reads the version afresh."""
+    _this_run.version = None
+
+
+def forget_version() -> None:
+    _this_run.version = None
+
+
 def data_version() -> str:
-    with session() as db:
-        return store.data_version(db)
+    version = getattr(_this_run, "version", None)
+    if version is None:
+        with session() as db:
+            version = store.data_version(db)
+        _this_run.version = version
+    return version
 
 
 @st.cache_data(show_spinner=False, max_entries=500)
@@ -77,3 +97,76 @@ def _indicator_names(url: str, version: str, lang: str) -> dict[str, str]:
 def indicator_names(lang: str) -> dict[str, str]:
     """Indicator code -> name in the language, for pickers."""
     return _indicator_names(get_settings().database_url, data_version(), lang)
+
+
+# --- Shortfall follow-ups: explanations, corrective actions, earlier decisions (kpi.followups) ---
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def _followups(url: str, version: str, period_code: str, unit_code: str | None, lang: str, today: date):
+    rows = _scorecard(url, version, period_code, unit_code, lang, today)
+    with session() as db:
+        return (followups.missing_explanations(db, rows),
+                followups.open_actions_for_rows(db, rows, as_of=today, lang=lang))
+
+
+def followups_for(period: Period, unit_code: str | None, lang: str):
+    """(binding misses lacking an approved explanation, open actions on the indicators shown) for the
+    scorecard of `period` and `unit_code`."""
+    return _followups(get_settings().database_url, data_version(), period.code, unit_code, lang, date.today())
+
+
+@st.cache_data(show_spinner=False, max_entries=500)
+def _explanation(url: str, version: str, target_id: int, period_code: str):
+    with session() as db:
+        return followups.explanation_for(db, target_id, period_code)
+
+
+def explanation(target_id: int, period_code: str) -> followups.ExplanationView | None:
+    return _explanation(get_settings().database_url, data_version(), target_id, period_code)
+
+
+@st.cache_data(show_spinner=False, max_entries=500)
+def _indicator_actions(url: str, version: str, indicator: str, lang: str, today: date):
+    with session() as db:
+        return followups.actions_of(db, as_of=today, lang=lang, indicator_codes=[indicator])
+
+
+def indicator_actions(indicator: str, lang: str) -> list[followups.ActionView]:
+    """Every corrective action on any target of the indicator, open ones first."""
+    return _indicator_actions(get_settings().database_url, data_version(), indicator, lang, date.today())
+
+
+@st.cache_data(show_spinner=False, max_entries=500)
+def _decisions(url: str, version: str, indicator: str):
+    with session() as db:
+        return followups.earlier_decisions(db, indicator)
+
+
+def earlier_decisions(indicator: str) -> list[followups.DecisionView]:
+    return _decisions(get_settings().database_url, data_version(), indicator)
+
+
+@st.cache_data(show_spinner=False, max_entries=100)
+def _reviews(url: str, version: str):
+    with session() as db:
+        return [(r.id, r.period, r.held_on, r.title) for r in store.list_reviews(db)]
+
+
+def reviews() -> list[tuple[int, str, date, str]]:
+    """(id, period, held on, title) of every review, newest first."""
+    return _reviews(get_settings().database_url, data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=500)
+def _analysis(url: str, version: str, indicator: str, period_code: str, unit_code: str | None, lang: str,
+              today: date):
+    from ..analysis import build_analysis  # kpi.analysis: the automatic analysis of a shortfall
+
+    with session() as db:
+        return build_analysis(db, indicator, parse_period(period_code), unit_code=unit_code, as_of=today, lang=lang)
+
+
+def analysis(indicator: str, period: Period, unit_code: str | None, lang: str):
+    """The automatic analysis (kpi.analysis.ShortfallAnalysis, or None) of one indicator and period."""
+    return _analysis(get_settings().database_url, data_version(), indicator, period.code, unit_code, lang,
+                     date.today())
