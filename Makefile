@@ -6,7 +6,7 @@ PY   := $(VENV)/bin/python
 STAMP := $(VENV)/.stamp-requirements
 
 # These name actions, not files; the venv itself is tracked by $(STAMP).
-.PHONY: venv run test clean
+.PHONY: venv run test cluster clean
 
 venv: $(STAMP)
 
@@ -28,6 +28,11 @@ run: venv
 	$(PY) -m kpi db upgrade
 	$(PY) -m kpi demo load --if-empty
 	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port 8501
+
+# Two app servers (127.0.0.1:8601, :8602) behind nginx on 127.0.0.1:8500, on a local PostgreSQL
+# database kpi_cluster (or KPI_CLUSTER_DATABASE_URL); Ctrl-C stops them all. See deploy/README.md.
+cluster: venv
+	$(PY) deploy/cluster.py run
 
 # e.g. make test PYTEST_ARGS='-k postgres -x'
 test: venv
