@@ -23,11 +23,15 @@ $(STAMP): requirements.txt requirements-dev.txt | $(PY)
 	touch $@
 
 # Bring the schema up to date and seed demo data on a first run only,
-# then serve on loopback (the app has no authentication of its own).
+# then serve on loopback. KPI_COOKIE_SECRET (environment or .env), when set, becomes Streamlit's
+# server.cookieSecret too (through STREAMLIT_SERVER_COOKIE_SECRET: an argument would show in `ps`).
 run: venv
 	$(PY) -m kpi db upgrade
 	$(PY) -m kpi demo load --if-empty
-	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port 8501
+	@secret="$$($(PY) -c 'from kpi.settings import get_settings; s = get_settings().cookie_secret; print(s.get_secret_value() if s else "")')"; \
+	if [ -n "$$secret" ]; then export STREAMLIT_SERVER_COOKIE_SECRET="$$secret"; fi; \
+	echo "$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port 8501"; \
+	exec $(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port 8501
 
 # Two app servers (127.0.0.1:8601, :8602) behind nginx on 127.0.0.1:8500, on a local PostgreSQL
 # database kpi_cluster (or KPI_CLUSTER_DATABASE_URL); Ctrl-C stops them all. See deploy/README.md.

@@ -87,7 +87,8 @@ def prepare(url: str, units: int) -> None:
         load_demo(session, replace=True)
         for n in range(units):
             store.create_org_unit(session, code=f"BENCH-{n:04d}", name_fi=f"Toimipiste {n}",
-                                  name_en=f"Office {n}", parent_code="TE-UUSI", sort_order=100 + n)
+                                  name_en=f"Office {n}", parent_code="TE-UUSI", sort_order=100 + n,
+                                  actor="bench")
     engine.dispose()
 
 

@@ -30,7 +30,8 @@ def add_units_with_nps(engine, count: int) -> None:
     with db.session_scope(engine) as session:
         for n in range(count):
             code = f"TTH-{n:03d}"
-            store.create_org_unit(session, code=code, name_fi=f"Yksikkö {n}", name_en=f"Unit {n}", parent_code="TTH")
+            store.create_org_unit(session, code=code, name_fi=f"Yksikkö {n}", name_en=f"Unit {n}", parent_code="TTH",
+                                  actor="bench")
             for year in range(2019, 2027):
                 store.create_target(session, indicator="nps", org_unit=code, period=str(year), comparator="ge",
                                     threshold=70, binding=True, actor="bench")

@@ -1,4 +1,11 @@
-"""`python -m kpi`: database upgrade, demo data, the scorecard, file import and documents on the command line.
+"""`python -m kpi`: database upgrade, demo data, the scorecard, file import, documents and people on the
+command line.
+
+Who the command line acts as (for `import`, `demo load --replace`, `db restore`): the person named by
+`--user LOGIN` (or KPI_USER), with their stored role and scope; without one, the operating-system user
+as `cli:<name>` (as the import history always named it) with full rights, but only when KPI_AUTH_MODE is
+unset or `local`. The `users` commands need only database access (whoever holds the database credentials administers it) and are
+logged as by `cli:<os user>`.
 
 Every failure is one line on stderr and exit status 2, so scripts and people both see what went wrong
 (a refused import: one line per error in the file, then the verdict).
@@ -18,6 +25,8 @@ from datetime import date
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from . import backup, db
+from .access import Role, actor_for, add_person, disable_person, list_people, require, set_password, set_role
+from .access.roles import Actor, trusted
 from .demo import DatabaseNotEmpty, load_demo
 from .domain.periods import PeriodParseError, parse_period
 from .errors import InputError
@@ -45,6 +54,9 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m kpi", description="Steering-group KPI review")
     parser.add_argument("--lang", choices=LANGUAGES, help="language of messages and tables")
+    parser.add_argument("--user", default=os.environ.get("KPI_USER") or None,
+                        help="the person to act as (login; default KPI_USER); without it the OS user, "
+                             "only when KPI_AUTH_MODE is local")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     database = commands.add_parser("db", help="database schema, backup and restore")
@@ -71,6 +83,23 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("path", help="the file: indicator, org_unit, period, value (or mittari, yksikkö, ...)")
     imports.add_argument("--dry-run", action="store_true", help="check the file and show the preview; save nothing")
     imports.add_argument("--replace", action="store_true", help="replace values already stored (else they are errors)")
+
+    users = commands.add_parser("users", help="the people who may sign in: roles and scopes")
+    people = users.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    add = people.add_parser("add", help="add a person")
+    add.add_argument("login")
+    add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    add.add_argument("--name", default="")
+    add.add_argument("--scope", help="unit code: an editor edits only this unit and those below it")
+    add.add_argument("--password-stdin", action="store_true", help="read a password from standard input")
+    role = people.add_parser("set-role", help="change a person's role (and scope)")
+    role.add_argument("login")
+    role.add_argument("role", choices=[r.value for r in Role])
+    role.add_argument("--scope", help="unit code (none: every unit)")
+    people.add_parser("disable", help="stop a person signing in").add_argument("login")
+    password = people.add_parser("set-password", help="set a person's password (read from standard input)")
+    password.add_argument("login")
+    people.add_parser("list", help="every person, role, scope and state")
 
     report = commands.add_parser("report", help="a document: statement of unmet binding targets or review pack "
                                                 "(DOCX), scorecard (XLSX)")
@@ -126,15 +155,24 @@ def _fail(message: str) -> None:
 def _run(args, settings, lang: str) -> int:
     url = settings.database_url
     if args.command == "db":
+        if args.action == "restore":  # replaces everything: an admin's job
+            engine = db.make_engine(url)
+            try:
+                with db.session_scope(engine) as session:
+                    require(session, _acting(session, args, settings, lang), role=Role.ADMIN, action="db restore")
+            finally:
+                engine.dispose()
         return _database(args, url, lang)
     if db.current_revision(url) is None:
         raise Failure(t("cli.not_migrated", lang))
     engine = db.make_engine(url)
     try:
         if args.command == "demo":
-            return _demo(engine, args, lang)
+            return _demo(engine, args, settings, lang)
         if args.command == "import":
             return _import(engine, args, settings, lang)
+        if args.command == "users":
+            return _users(engine, args, lang)
         if args.command == "report":
             return _report(engine, args, lang)
         return _scorecard(engine, args, lang)
@@ -142,10 +180,31 @@ def _run(args, settings, lang: str) -> int:
         engine.dispose()
 
 
-def _demo(engine, args, lang: str) -> int:
+def _acting(session, args, settings, lang: str) -> Actor:
+    """The person the command acts as (see the module text); Failure when none may be assumed."""
+    if args.user:
+        actor = actor_for(session, args.user)  # a disabled person: AccessDenied, one line
+        if actor is None:
+            raise Failure(t("access.unknown_person_cli", lang, login=args.user))
+        return actor
+    mode = str(getattr(settings, "auth_mode", None) or os.environ.get("KPI_AUTH_MODE") or "local").strip().lower()
+    if mode != "local":
+        raise Failure(t("access.name_the_person", lang, mode=mode))
+    return trusted(f"cli:{getpass.getuser()}")  # as before: import history names CLI imports cli:<user>
+
+
+def _resolve(engine, args, settings, lang: str) -> Actor:
+    with db.session_scope(engine) as session:
+        return _acting(session, args, settings, lang)
+
+
+def _demo(engine, args, settings, lang: str) -> int:
     try:
         with db.session_scope(engine) as session:
-            counts = load_demo(session, replace=args.replace)
+            if args.replace:
+                counts = load_demo(session, replace=True, actor=_acting(session, args, settings, lang))
+            else:
+                counts = load_demo(session)
     except DatabaseNotEmpty:
         if args.if_empty:
             print(t("cli.demo_skipped", lang))
@@ -169,11 +228,12 @@ def _import(engine, args, settings, lang: str) -> int:
         data = handle.read()
     name = os.path.basename(path)
     open_session = lambda: db.session_scope(engine)  # noqa: E731 - one session per step, as the app does
-    if args.dry_run:
-        outcome = preview(open_session, data, name, replace=args.replace, max_bytes=limit)
+    if args.dry_run:  # writes nothing: a named person sees their scope's problems already
+        outcome = preview(open_session, data, name, replace=args.replace, max_bytes=limit,
+                          actor=_resolve(engine, args, settings, lang) if args.user else None)
     else:
-        outcome = run_import(open_session, data, name, actor=f"cli:{getpass.getuser()}", replace=args.replace,
-                             max_bytes=limit)
+        outcome = run_import(open_session, data, name, actor=_resolve(engine, args, settings, lang),
+                             replace=args.replace, max_bytes=limit)
     print(summary(outcome.counts, lang))
     if outcome.problems:
         sys.stdout.flush()
@@ -187,6 +247,53 @@ def _import(engine, args, settings, lang: str) -> int:
     else:
         print(t("import.cli.applied", lang, id=outcome.import_id, **formatted_counts(outcome.counts, lang)))
     return 0
+
+
+def _users(engine, args, lang: str) -> int:
+    by = f"cli:{getpass.getuser()}"  # database access is the right to administer people
+    with db.session_scope(engine) as session:
+        if args.action == "list":
+            print(_people_table(session, lang))
+            return 0
+        if args.action == "add":
+            person = add_person(session, login=args.login, role=args.role, name=args.name, scope_unit=args.scope,
+                                password=_read_password() if args.password_stdin else None, by=by)
+            print(t("access.person_added", lang, login=person.login, role=t(f"access.role_{person.role}", lang)))
+        elif args.action == "set-role":
+            person = set_role(session, login=args.login, role=args.role, scope_unit=args.scope, by=by)
+            print(t("access.role_changed", lang, login=person.login, role=t(f"access.role_{person.role}", lang)))
+        elif args.action == "disable":
+            person = disable_person(session, login=args.login, by=by)
+            print(t("access.person_disabled", lang, login=person.login))
+        else:  # set-password
+            person = set_password(session, login=args.login, password=_read_password(), by=by)
+            print(t("access.password_set", lang, login=person.login))
+    return 0
+
+
+def _read_password() -> str:
+    """The first line of standard input (a terminal is asked, without echo)."""
+    if sys.stdin.isatty():
+        return getpass.getpass()
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _people_table(session, lang: str) -> str:
+    from .store import load_unit_tree
+
+    people = list_people(session)
+    if not people:
+        return t("access.no_people", lang)
+    codes = {unit.id: code for code, unit in load_unit_tree(session).units.items()}
+    header = [t("access.col_login", lang), t("access.col_name", lang), t("access.col_role", lang),
+              t("access.col_scope", lang), t("access.col_state", lang), t("access.col_password", lang)]
+    body = [[p.login, p.name, t(f"access.role_{p.role}", lang),
+             codes.get(p.scope_unit_id, "") if p.scope_unit_id else t("access.all_units", lang),
+             t("access.state_disabled" if p.disabled else "access.state_active", lang),
+             "✓" if p.password_hash else ""] for p in people]
+    widths = [max(len(str(line[i])) for line in [header, *body]) for i in range(len(header))]
+    return "\n".join("  ".join(str(cell).ljust(widths[i]) for i, cell in enumerate(line)).rstrip()
+                     for line in [header, *body])
 
 
 def _period_and_date(args):

@@ -19,6 +19,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from . import store
+from .access.guard import AccessDenied, require
+from .access.roles import Actor
 from .domain.periods import Period, PeriodKind
 from .domain.vocabulary import Aggregation, Nature
 from .errors import InputError
@@ -220,17 +222,28 @@ def check_edits(indicator: Indicator, edits: list[RowEdit], reason: str | None =
     return problems
 
 
-def save_edits(session: Session, indicator: Indicator, edits: list[RowEdit], *, actor: str,
+def save_edits(session: Session, indicator: Indicator, edits: list[RowEdit], *, actor: Actor | str,
                reason: str) -> Counter:
     """Write every edit in the caller's session: all of them, or (GridSaveRefused) none.
 
     Rows loaded with a value are replaced only from the version that was loaded; rows loaded empty are
     created only if nobody created a value meanwhile. What happened is counted: create, update, delete,
     unchanged.
+
+    Access is checked for every row before the first write (the store checks each write again): a
+    viewer gets AccessDenied, a row of a unit outside an editor's scope refuses the whole save.
     """
     problems = check_edits(indicator, edits, reason)
     if problems:
         raise GridSaveRefused(problems)
+    person = require(session, actor, action="save values")
+    for edit in edits:
+        unit = store.get_unit(session, edit.row.unit)
+        if not person.may_edit_unit(unit.id):
+            try:
+                require(session, person, unit_id=unit.id, action=f"save values {indicator.code} {unit.code}")
+            except AccessDenied as refused:
+                raise GridSaveRefused([RowProblem(edit.row.label, refused)]) from None
     done: Counter = Counter()
     for edit in edits:
         row = edit.row

@@ -11,6 +11,8 @@ from pathlib import Path
 from sqlmodel import Session
 
 from . import store
+from .access.roles import Actor
+from .store.housekeeping import restore_scopes
 from .errors import InputError
 from .settings import DATA_DIR
 
@@ -31,12 +33,18 @@ def _opt(text: str) -> str | None:
     return text if text != "" else None
 
 
-def load_demo(session: Session, *, replace: bool = False, folder: Path = DEMO_DIR) -> dict[str, int]:
-    """Load every demo file; returns row counts. Raises DatabaseNotEmpty, or InputError with the file and row."""
+def load_demo(session: Session, *, replace: bool = False, folder: Path = DEMO_DIR,
+              actor: Actor | str = DEMO_ACTOR) -> dict[str, int]:
+    """Load every demo file; returns row counts. Raises DatabaseNotEmpty, or InputError with the file and row.
+
+    Replacing data needs an admin `actor` (the command line passes the person it acts as). The default,
+    a trusted in-process caller, is for loading an empty database (app start-up, tests). The rows
+    themselves are recorded as written by DEMO_ACTOR. People and the access log stay."""
+    scoped: dict[str, tuple[str, str]] = {}
     if store.has_data(session):
         if not replace:
             raise DatabaseNotEmpty()
-        store.clear_all(session)
+        scoped = store.clear_all(session, actor=actor)
     counts: dict[str, int] = {}
     for name, load_row in (("org_units.csv", _unit), ("indicators.csv", _indicator),
                            ("measurements.csv", _measurement), ("targets.csv", _target),
@@ -49,12 +57,15 @@ def load_demo(session: Session, *, replace: bool = False, folder: Path = DEMO_DI
                 error.params.setdefault("where", f"{name}:{number}")
                 raise
         counts[name.removesuffix(".csv")] = len(rows)
+    if scoped:
+        restore_scopes(session, scoped, by=str(actor))
     return counts
 
 
 def _unit(session: Session, row: dict[str, str]) -> None:
     store.create_org_unit(session, code=row["code"], name_fi=row["name_fi"], name_en=row["name_en"],
-                          parent_code=_opt(row["parent"]), sort_order=int(row["sort_order"] or 0))
+                          parent_code=_opt(row["parent"]), sort_order=int(row["sort_order"] or 0),
+                          actor=DEMO_ACTOR)
 
 
 def _indicator(session: Session, row: dict[str, str]) -> None:
@@ -64,7 +75,7 @@ def _indicator(session: Session, row: dict[str, str]) -> None:
         direction=row["direction"], aggregation=row["aggregation"], scale=number("scale") or 1.0,
         min_value=number("min_value"), max_value=number("max_value"), decimals=int(row["decimals"] or 0),
         timing=row["timing"], nature=row["nature"], theme=row["theme"], source=row["source"],
-        description_fi=row["description_fi"], description_en=row["description_en"])
+        description_fi=row["description_fi"], description_en=row["description_en"], actor=DEMO_ACTOR)
 
 
 def _measurement(session: Session, row: dict[str, str]) -> None:

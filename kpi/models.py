@@ -271,3 +271,33 @@ class ReviewTopic(SQLModel, table=True):
     decision: str = ""
     recorded_by: str = Field(max_length=120)
     recorded_at: datetime = Field(default_factory=utc_now)
+
+
+class Person(SQLModel, table=True):
+    """Someone who may sign in: a role (viewer / editor / admin) and, for an editor, the unit whose
+    subtree they edit. `password_hash` is argon2 (None: signs in through OIDC or the proxy only)."""
+    __tablename__ = "person"
+
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(max_length=120, unique=True)      # stored lower-case: e-mail or user name
+    name: str = Field(default="", max_length=200)
+    role: str = Field(default="viewer", max_length=10)   # kpi.access.roles.Role
+    scope_unit_id: int | None = Field(default=None, foreign_key="org_unit.id")  # None: every unit
+    password_hash: str | None = Field(default=None, max_length=255)
+    disabled: bool = False
+    failed_logins: int = 0                                # failed password sign-ins in a row
+    locked_until: datetime | None = None                  # refused until then after too many failures (UTC)
+    created_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now)
+
+
+class AccessEvent(SQLModel, table=True):
+    """The access log: every sign-in, failed sign-in, refusal and change to a person."""
+    __tablename__ = "access_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utc_now, index=True)
+    login: str = Field(max_length=120, index=True)      # whom it is about
+    event: str = Field(max_length=40)                    # sign_in, sign_in_failed:<key>, refused:<key>, person_added, ...
+    detail: str = ""
+    by: str = Field(default="", max_length=120)         # who did it (for changes to people)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +25,26 @@ class Settings(BaseSettings):
     demo_data: bool = True
     # Largest file accepted for import, in megabytes (the app's upload widget and the command line).
     max_upload_mb: int = Field(default=20, ge=1, le=1000)
+
+    # --- sign-in (kpi/ui/auth.py; README "Sign-in and roles") ---
+    # local: no sign-in, full rights, and only on a loopback address; password: the app's own accounts;
+    # oidc: Streamlit's st.login with the provider in .streamlit/secrets.toml [auth]; proxy: a header set by
+    # a signing-in reverse proxy.
+    auth_mode: Literal["local", "password", "oidc", "proxy"] = "local"
+    # Required outside local mode (the app refuses to start without it, kpi/ui/auth.py); must equal Streamlit's
+    # server.cookieSecret (`make run` passes it on). A SecretStr: never printed, logged or shown.
+    cookie_secret: SecretStr | None = None
+    # proxy mode: the header that names the person, an optional header with their groups (comma-separated),
+    # and the addresses the proxy connects from (anything else sending the header is refused).
+    proxy_header: str = "X-Forwarded-Email"
+    proxy_groups_header: str | None = None
+    trusted_proxies: list[str] = ["127.0.0.1", "::1"]
+    # oidc mode: the provider's name under [auth] (None: the [auth] section's own single provider), the
+    # claim that lists the person's groups, group -> role, and the role of a signed-in person nobody named.
+    oidc_provider: str | None = None
+    oidc_group_claim: str = "groups"
+    oidc_group_roles: dict[str, Literal["viewer", "editor", "admin"]] = {}
+    oidc_default_role: Literal["none", "viewer"] = "none"
 
 
 def get_settings() -> Settings:

@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from . import store
+from .access.roles import Actor
 from .domain.vocabulary import Comparator
 from .errors import InputError
 from .i18n import format_number, t
@@ -195,7 +196,7 @@ def changed_fields(loaded: dict[str, Any], typed: dict[str, Any]) -> dict[str, A
             if not _same(name, loaded.get(name), typed.get(name))}
 
 
-def create_from_form(session: Session, typed: dict[str, Any], actor: str) -> Target:
+def create_from_form(session: Session, typed: dict[str, Any], actor: Actor | str) -> Target:
     """Create a target from the new-target form's values; the store checks every field."""
     if not typed.get("indicator"):
         raise InputError("indicator", "", "required")
@@ -211,7 +212,7 @@ def create_from_form(session: Session, typed: dict[str, Any], actor: str) -> Tar
 
 
 def save_changes(session: Session, *, target_id: int, expected_version: int, loaded: dict[str, Any],
-                 typed: dict[str, Any], reason: str, actor: str) -> Target | None:
+                 typed: dict[str, Any], reason: str, actor: Actor | str) -> Target | None:
     """Save what changed since the form was loaded; None when nothing did (nothing is written)."""
     changes = changed_fields(loaded, typed)
     if not changes:
@@ -227,7 +228,7 @@ def save_changes(session: Session, *, target_id: int, expected_version: int, loa
 
 
 def retire_from_form(session: Session, *, target_id: int, expected_version: int, from_period: str, reason: str,
-                     actor: str) -> Target:
+                     actor: Actor | str) -> Target:
     try:
         return store.retire_target(session, target_id=target_id, expected_version=expected_version,
                                    from_period=(from_period or "").strip(), actor=actor,

@@ -11,7 +11,7 @@ from kpi.domain.vocabulary import Aggregation, Direction, Nature, Timing
 from kpi.errors import InputError
 from kpi.i18n import catalogue, format_number, t
 from kpi.present import unit_label
-from kpi.ui.context import current_language, leave_legacy_pages_mode, session
+from kpi.ui.context import current_actor, current_language, leave_legacy_pages_mode, session
 
 leave_legacy_pages_mode()
 lang = current_language()
@@ -63,9 +63,9 @@ def save_indicator(choice: str) -> None:
     try:
         with session() as db:
             if choice == NEW:
-                indicator = store.create_indicator(db, code=value("code") or "", **fields)
+                indicator = store.create_indicator(db, code=value("code") or "", actor=current_actor(), **fields)
             else:
-                indicator = store.update_indicator(db, code=choice, **fields)
+                indicator = store.update_indicator(db, code=choice, actor=current_actor(), **fields)
             code = indicator.code
     except InputError as error:
         st.session_state["cat_ind_message"] = ("error", refused(error))
@@ -93,13 +93,13 @@ def save_unit(choice: str) -> None:
                 unit = store.create_org_unit(db, code=value("code") or "", name_fi=value("name_fi") or "",
                                              name_en=value("name_en") or "",
                                              parent_code=None if parent in (None, TOP) else parent,
-                                             sort_order=int(order))
+                                             sort_order=int(order), actor=current_actor())
             else:
                 unit = store.update_org_unit(db, code=choice, name_fi=value("name_fi") or "",
                                              name_en=value("name_en") or "",
                                              parent_code=None if parent in (None, TOP) else parent,
                                              sort_order=None if value("sort_order") is None
-                                             else int(value("sort_order")))
+                                             else int(value("sort_order")), actor=current_actor())
             code = unit.code
     except InputError as error:
         st.session_state["cat_unit_message"] = ("error", refused(error))

@@ -13,11 +13,12 @@ from kpi.present import status_label, target_text, value_text
 from kpi.safe_text import safe_markdown
 from kpi.ui import data
 from kpi.ui import shortfall_widgets as sw
-from kpi.ui.context import current_language, leave_legacy_pages_mode
+from kpi.ui.context import current_actor, current_language, leave_legacy_pages_mode
 
 leave_legacy_pages_mode()
 lang = current_language()
 AUTO = "*"
+can_write = current_actor().can_write  # viewers read; the forms are not drawn for them
 
 indicators = data.indicator_names(lang)
 tree = data.unit_tree()
@@ -100,11 +101,12 @@ with explain_column:
         else:
             sw.show_explanation(explanation, lang, required=required)
         # Open again after a save (its label may have changed with it) so its message is seen.
-        with st.expander(t("shortfalls.rewrite" if explanation else "shortfalls.write", lang), icon="✏️",
-                         expanded=sw.has_news("drill_explanation")):
-            sw.explanation_editor(view.target.id, period.code, explanation,
-                                  analysis_markdown(analysis, view.indicator, lang) if analysis else "", lang,
-                                  key="drill_explanation")
+        if can_write:
+            with st.expander(t("shortfalls.rewrite" if explanation else "shortfalls.write", lang), icon="✏️",
+                             expanded=sw.has_news("drill_explanation")):
+                sw.explanation_editor(view.target.id, period.code, explanation,
+                                      analysis_markdown(analysis, view.indicator, lang) if analysis else "", lang,
+                                      key="drill_explanation")
 with analysis_column:
     st.subheader(t("shortfalls.analysis_heading", lang))
     if analysis is None:
@@ -120,7 +122,7 @@ sw.show_actions(still_open, lang, empty_text=t("shortfalls.open_actions_none", l
 if closed:
     with st.expander(t("shortfalls.closed_actions", lang, count=len(closed)), icon="🗂️"):
         sw.show_actions(closed, lang)
-if view.target is not None:
+if view.target is not None and can_write:
     add_column, update_column = st.columns(2)
     with add_column.expander(t("shortfall_actions.new_heading", lang), icon="➕",
                              expanded=sw.has_news("drill_new_action")):

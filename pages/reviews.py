@@ -96,7 +96,9 @@ else:
 st.selectbox(t("reviews.open", lang), ids, key=OPEN, index=None, format_func=labels.get,
              placeholder=t("reviews.open_placeholder", lang))
 
-tab_open, tab_new = st.tabs([t("reviews.tab_open", lang), t("reviews.tab_new", lang)])
+# Viewers read the reviews; only editors and admins get the tab that records one.
+can_write = current_actor().can_write
+tab_open, *tab_write = st.tabs([t("reviews.tab_open", lang)] + ([t("reviews.tab_new", lang)] if can_write else []))
 
 with tab_open:
     show_flash("open")
@@ -150,19 +152,20 @@ with tab_open:
         show_actions(rw.review_actions(detail.id, lang), lang, empty_text=t("reviews.no_actions", lang),
                      show_indicator=True)
 
-with tab_new:
-    if NEW + "held_on" not in st.session_state:
-        reset_new_form(lang)
-    show_flash("new")
-    with st.form("reviews_new_form"):
-        period, held_on, title = st.columns([1, 1, 3])
-        period.text_input(t("reviews.period", lang), key=NEW + "period", placeholder=t("reviews.period_hint", lang))
-        held_on.text_input(t("reviews.held_on", lang), key=NEW + "held_on", placeholder=t("reviews.held_on_hint", lang),
-                           help=t("reviews.held_on_help", lang))
-        title.text_input(t("reviews.title_field", lang), key=NEW + "title", placeholder=t("reviews.title_hint", lang))
-        attendees, notes = st.columns(2)
-        attendees.text_area(t("reviews.attendees", lang), key=NEW + "attendees", height=120,
-                            placeholder=t("reviews.attendees_hint", lang))
-        notes.text_area(t("reviews.notes", lang), key=NEW + "notes", height=120)
-        st.form_submit_button(t("reviews.create", lang), key="reviews_new_submit", type="primary", icon="🗓️",
-                              on_click=create_review)
+for tab_new in tab_write:  # none for viewers
+    with tab_new:
+        if NEW + "held_on" not in st.session_state:
+            reset_new_form(lang)
+        show_flash("new")
+        with st.form("reviews_new_form"):
+            period, held_on, title = st.columns([1, 1, 3])
+            period.text_input(t("reviews.period", lang), key=NEW + "period", placeholder=t("reviews.period_hint", lang))
+            held_on.text_input(t("reviews.held_on", lang), key=NEW + "held_on", placeholder=t("reviews.held_on_hint", lang),
+                               help=t("reviews.held_on_help", lang))
+            title.text_input(t("reviews.title_field", lang), key=NEW + "title", placeholder=t("reviews.title_hint", lang))
+            attendees, notes = st.columns(2)
+            attendees.text_area(t("reviews.attendees", lang), key=NEW + "attendees", height=120,
+                                placeholder=t("reviews.attendees_hint", lang))
+            notes.text_area(t("reviews.notes", lang), key=NEW + "notes", height=120)
+            st.form_submit_button(t("reviews.create", lang), key="reviews_new_submit", type="primary", icon="🗓️",
+                                  on_click=create_review)

@@ -20,6 +20,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from .. import store
+from ..access.guard import as_actor, record_refusal, require
+from ..access.roles import Actor
 from ..errors import InputError
 from .bulk import write_rows
 from .plan import CHANGE, Plan, PlannedRow, Progress, plan_import
@@ -86,11 +88,15 @@ def _sample(rows: list[PlannedRow]) -> list[SampleRow]:
 
 
 def preview(open_session: OpenSession, data: bytes, file_name: str, *, replace: bool, max_bytes: int | None,
-            progress: Progress | None = None) -> Outcome:
-    """What an import would do: counts, every error, a few rows. Writes nothing."""
+            progress: Progress | None = None, actor: Actor | str | None = None) -> Outcome:
+    """What an import would do: counts, every error, a few rows. Writes nothing. With `actor`, the units
+    outside the person's scope are shown as problems already (run_import refuses them)."""
     table = read_table(data, file_name, max_bytes=max_bytes)
     with open_session() as session:
         plan = plan_import(session, table, replace=replace, progress=progress)
+        if actor is not None:
+            person = as_actor(actor)
+            plan.problems.extend(_scope_problems(person, plan))
         return _outcome("preview", plan, checksum(data))
 
 
@@ -98,19 +104,26 @@ class _Refused(Exception):
     pass
 
 
-def run_import(open_session: OpenSession, data: bytes, file_name: str, *, actor: str, replace: bool,
+def run_import(open_session: OpenSession, data: bytes, file_name: str, *, actor: Actor | str, replace: bool,
                max_bytes: int | None, expected: dict[str, int] | None = None,
                progress: Progress | None = None) -> Outcome:
     """Check and write the file in one session; on any error write nothing and log the refusal.
 
     `expected` is the preview's counts: if the stored data changed since, the import is refused so
-    that nobody applies something other than what they saw."""
+    that nobody applies something other than what they saw.
+
+    Access: a person who may not write (a viewer) gets AccessDenied and nothing is read or logged as an
+    import; an editor limited to part of the unit tree gets the whole file refused, one problem per
+    unit of the file outside their scope."""
     digest = checksum(data)
     table = read_table(data, file_name, max_bytes=max_bytes)
     plan: Plan | None = None
     try:
         with open_session() as session:
+            person = require(session, actor, action=f"import {file_name}")
+            actor = str(person)
             plan = plan_import(session, table, replace=replace, progress=progress)
+            _check_scope(session, person, plan)
             if plan.ok and expected is not None and plan.counts != expected:
                 plan.problems.append(Problem(None, None, None, "", "import.problems.changed_since_preview"))
             if not plan.ok:
@@ -131,6 +144,20 @@ def run_import(open_session: OpenSession, data: bytes, file_name: str, *, actor:
                                  replace=replace, counts=plan.counts)
         return Outcome("refused", plan.file_name, digest, replace, plan.counts, list(plan.problems),
                        list(plan.ignored_columns), [], entry.id)
+
+
+def _check_scope(session: Session, person: Actor, plan: Plan) -> None:
+    """One problem per unit of the file the person may not edit (the whole file is then refused)."""
+    problems = _scope_problems(person, plan)
+    plan.problems.extend(problems)
+    if problems:
+        record_refusal(session, person.login, "outside_scope",
+                       f"import {plan.file_name}: units {', '.join(p.value for p in problems)}")
+
+
+def _scope_problems(person: Actor, plan: Plan) -> list[Problem]:
+    outside = sorted({row.unit.code for row in plan.rows if not person.may_edit_unit(row.unit.id)})
+    return [Problem(None, "org_unit", None, code, "import.problems.outside_scope", {"value": code}) for code in outside]
 
 
 def _note_failure(plan: Plan, error: Exception) -> None:

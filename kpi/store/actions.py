@@ -10,6 +10,8 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from ..access.guard import require
+from ..access.roles import Actor
 from ..domain.vocabulary import ActionState
 from ..errors import InputError
 from ..models import ActionChange, CorrectiveAction, Indicator, ReviewSession, Target, utc_now
@@ -32,10 +34,14 @@ def _snapshot(action: CorrectiveAction) -> str:
 
 
 def create_action(session: Session, *, target_id: int, period: str, title: str, owner: str = "",
-                  due_on=None, actor: str, review_id: int | None = None, note: str = "",
+                  due_on=None, actor: Actor | str, review_id: int | None = None, note: str = "",
                   state: str = "open") -> CorrectiveAction:
-    if session.get(Target, target_id) is None:
+    """A new action on a target: an editor whose scope holds the target's unit."""
+    require(session, actor, action="create action")
+    target = session.get(Target, target_id)
+    if target is None:
         raise InputError("target", target_id, "unknown_target")
+    actor = str(require(session, actor, unit_id=target.org_unit_id, action=f"create action on target {target_id}"))
     if review_id is not None and session.get(ReviewSession, review_id) is None:
         raise InputError("review", review_id, "unknown_review")
     now = utc_now()
@@ -50,13 +56,18 @@ def create_action(session: Session, *, target_id: int, period: str, title: str, 
     return action
 
 
-def update_action(session: Session, *, action_id: int, expected_version: int, actor: str, note: str,
+def update_action(session: Session, *, action_id: int, expected_version: int, actor: Actor | str, note: str,
                   **changes) -> CorrectiveAction:
-    """Change an action's state (or what, owner, due date); the note says what happened."""
+    """Change an action's state (or what, owner, due date); the note says what happened. An editor whose
+    scope holds the unit of the action's target."""
+    require(session, actor, action="update action")
     note = required_text("note", note, limit=2000)
     action = session.get(CorrectiveAction, action_id)
     if action is None:
         raise InputError("action", action_id, "unknown_action")
+    target = session.get(Target, action.target_id)
+    actor = str(require(session, actor, unit_id=target.org_unit_id if target else None,
+                        action=f"update action {action_id}"))
     if action.version != expected_version:
         raise InputError("action", action.title, "stale_action", by=action.updated_by)
     before, old_state = _snapshot(action), action.state

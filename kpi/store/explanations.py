@@ -9,6 +9,8 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from ..access.guard import require
+from ..access.roles import Actor
 from ..domain.vocabulary import ExplanationState
 from ..errors import InputError
 from ..models import Explanation, ExplanationRevision, Target, utc_now
@@ -30,12 +32,16 @@ def explanations_for(session: Session, target_ids: list[int]) -> dict[tuple[int,
     return {(e.target_id, e.period): e for e in found}
 
 
-def save_explanation(session: Session, *, target_id: int, period: str, body: str, actor: str,
+def save_explanation(session: Session, *, target_id: int, period: str, body: str, actor: Actor | str,
                      expected_version: int | None, note: str = "") -> Explanation:
     """Write or rewrite the explanation. `expected_version` is the version the writer started from
-    (None: they saw no explanation); a save over someone else's newer text is refused."""
-    if session.get(Target, target_id) is None:
+    (None: they saw no explanation); a save over someone else's newer text is refused. An editor whose
+    scope holds the target's unit."""
+    require(session, actor, action="save explanation")
+    target = session.get(Target, target_id)
+    if target is None:
         raise InputError("target", target_id, "unknown_target")
+    actor = str(require(session, actor, unit_id=target.org_unit_id, action=f"save explanation of target {target_id}"))
     code = parse_period_field(period).code
     text = required_text("body", body, limit=BODY_LIMIT)
     current = get_explanation(session, target_id, code)
@@ -60,13 +66,17 @@ def save_explanation(session: Session, *, target_id: int, period: str, body: str
     return current
 
 
-def approve_explanation(session: Session, *, explanation_id: int, expected_version: int, actor: str,
+def approve_explanation(session: Session, *, explanation_id: int, expected_version: int, actor: Actor | str,
                         note: str = "", approved_at: datetime | None = None) -> Explanation:
     """The steering group approved this text (the version the approver read). `approved_at`: when the
-    group decided, if recorded later than that (default now)."""
+    group decided, if recorded later than that (default now). An editor whose scope holds the target's unit."""
+    require(session, actor, action="approve explanation")
     current = session.get(Explanation, explanation_id)
     if current is None:
         raise InputError("explanation", explanation_id, "unknown_explanation")
+    target = session.get(Target, current.target_id)
+    actor = str(require(session, actor, unit_id=target.org_unit_id if target else None,
+                        action=f"approve explanation {explanation_id}"))
     if current.version != expected_version:
         raise InputError("explanation", current.period, "stale_explanation", by=current.updated_by)
     now = utc_now()

@@ -4,6 +4,8 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from ..domain.vocabulary import Aggregation, Direction, Nature, Timing
+from ..access.guard import require
+from ..access.roles import Actor, Role
 from ..errors import InputError
 from ..models import Indicator, utc_now
 from .inputs import find_by_code_or_name, new_code_and_name
@@ -20,7 +22,10 @@ def create_indicator(session: Session, *, code: str, name_fi: str, name_en: str,
                      aggregation: str, unit_label: str = "", scale: float = 1.0,
                      min_value: float | None = None, max_value: float | None = None, decimals: int = 0,
                      timing: str = "lagging", nature: str = "quantitative", theme: str = "",
-                     source: str = "", description_fi: str = "", description_en: str = "") -> Indicator:
+                     source: str = "", description_fi: str = "", description_en: str = "",
+                     actor: Actor | str) -> Indicator:
+    """A new indicator (admin only)."""
+    require(session, actor, role=Role.ADMIN, action=f"create indicator {code}")
     code = new_code_and_name(session, Indicator, code, name_fi)
     indicator = Indicator(
         code=code, name_fi=name_fi.strip(), name_en=(name_en or name_fi).strip(),
@@ -57,8 +62,9 @@ _EDITABLE = ("name_fi", "name_en", "description_fi", "description_en", "unit_lab
              "scale", "min_value", "max_value", "decimals", "timing", "nature", "theme", "source")
 
 
-def update_indicator(session: Session, *, code: str, **changes) -> Indicator:
-    """Change an indicator's descriptive fields and rules (its code stays: it is how files name it)."""
+def update_indicator(session: Session, *, code: str, actor: Actor | str, **changes) -> Indicator:
+    """Change an indicator's descriptive fields and rules (admin only; its code stays: files name it)."""
+    require(session, actor, role=Role.ADMIN, action=f"update indicator {code}")
     indicator = get_indicator(session, code)
     for name, value in changes.items():
         if name not in _EDITABLE:

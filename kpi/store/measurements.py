@@ -5,6 +5,8 @@ import json
 
 from sqlmodel import Session, select
 
+from ..access.guard import require
+from ..access.roles import Actor
 from ..domain.periods import Period, period_from_bounds
 from ..domain.rollup import Observation
 from ..domain.vocabulary import Aggregation, Nature
@@ -62,7 +64,8 @@ def record_change(session: Session, measurement: Measurement, action: str, *, ac
 
 def add_measurement(session: Session, *, indicator: str, org_unit: str, period: str, value=None,
                     numerator=None, denominator=None, weight=None, comment: str = "", source: str = "",
-                    period_label: str = "", synthetic: bool = False, actor: str = "", reason: str = "") -> Measurement:
+                    period_label: str = "", synthetic: bool = False, actor: Actor | str = "",
+                    reason: str = "") -> Measurement:
     """A new value; a second value for the same indicator, unit and period is refused."""
     measurement, _action = save_measurement(
         session, indicator=indicator, org_unit=org_unit, period=period, value=value, numerator=numerator,
@@ -73,13 +76,17 @@ def add_measurement(session: Session, *, indicator: str, org_unit: str, period: 
 
 def save_measurement(session: Session, *, indicator: str, org_unit: str, period: str, value=None,
                      numerator=None, denominator=None, weight=None, comment: str = "", source: str = "",
-                     period_label: str = "", synthetic: bool = False, actor: str, reason: str = "",
+                     period_label: str = "", synthetic: bool = False, actor: Actor | str, reason: str = "",
                      replace: bool = False, expected_version: int | None = None,
                      import_id: int | None = None) -> tuple[Measurement, str]:
     """Create a value, or with `replace` change the stored one (history kept). Returns it and what happened:
-    "create", "update" or "unchanged". `expected_version` refuses an edit made from stale data."""
+    "create", "update" or "unchanged". `expected_version` refuses an edit made from stale data.
+    The actor must be an editor whose scope holds the unit."""
+    require(session, actor, action="save value")
     found_indicator = get_indicator(session, indicator)
     found_unit = get_unit(session, org_unit)
+    actor = str(require(session, actor, unit_id=found_unit.id,
+                        action=f"save value {found_indicator.code} {found_unit.code}"))
     parsed = parse_period_field(period)
     numbers = {name: parse_number(name, raw) for name, raw in
                (("value", value), ("numerator", numerator), ("denominator", denominator), ("weight", weight))}
@@ -118,14 +125,16 @@ def save_measurement(session: Session, *, indicator: str, org_unit: str, period:
     return measurement, "create"
 
 
-def delete_measurement(session: Session, *, measurement_id: int, expected_version: int, actor: str,
+def delete_measurement(session: Session, *, measurement_id: int, expected_version: int, actor: Actor | str,
                        reason: str) -> None:
     """Remove a value; its history stays, with the deletion as its last entry."""
+    require(session, actor, action="delete value")
     if not (reason or "").strip():
         raise InputError("reason", reason, "required")
     measurement = session.get(Measurement, measurement_id)
     if measurement is None:
         raise InputError("value", measurement_id, "unknown_measurement")
+    actor = str(require(session, actor, unit_id=measurement.org_unit_id, action=f"delete value {measurement_id}"))
     if measurement.version != expected_version:
         raise InputError("value", measurement.value, "stale_measurement", by=measurement.updated_by)
     record_change(session, measurement, "delete", actor=actor, reason=reason, before=measurement_snapshot(measurement))

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from ..access.guard import require
+from ..access.roles import Actor
 from ..errors import InputError
 from ..models import Indicator, ReviewSession, ReviewTopic, Target, utc_now
 from .inputs import parse_date_field, parse_period_field, required_text
 
 
-def create_review(session: Session, *, period: str, held_on, actor: str, title: str = "", attendees: str = "",
-                  notes: str = "") -> ReviewSession:
+def create_review(session: Session, *, period: str, held_on, actor: Actor | str, title: str = "",
+                  attendees: str = "", notes: str = "") -> ReviewSession:
+    """A new review session (an editor: a review is the whole steering group's, not one unit's)."""
+    actor = str(require(session, actor, action="create review"))
     now = utc_now()
     review = ReviewSession(period=parse_period_field(period).code,
                            held_on=parse_date_field("held_on", held_on, required=True),
@@ -47,11 +51,15 @@ def list_reviews(session: Session, period: str | None = None) -> list[ReviewSess
 
 
 def record_decision(session: Session, *, review_id: int, target_id: int, period: str, decision: str,
-                    actor: str) -> ReviewTopic:
-    """The target was discussed in the review, and this was decided."""
+                    actor: Actor | str) -> ReviewTopic:
+    """The target was discussed in the review, and this was decided. An editor whose scope holds the
+    target's unit."""
+    require(session, actor, action="record decision")
     get_review(session, review_id)
-    if session.get(Target, target_id) is None:
+    target = session.get(Target, target_id)
+    if target is None:
         raise InputError("target", target_id, "unknown_target")
+    actor = str(require(session, actor, unit_id=target.org_unit_id, action=f"record decision on target {target_id}"))
     topic = ReviewTopic(review_id=review_id, target_id=target_id, period=parse_period_field(period).code,
                         decision=required_text("decision", decision, limit=5000), recorded_by=actor,
                         recorded_at=utc_now())

@@ -5,6 +5,8 @@ import json
 
 from sqlmodel import Session, select
 
+from ..access.guard import require
+from ..access.roles import Actor
 from ..domain.evaluate import TargetRule, TargetRuleError, comparator_fits_direction
 from ..domain.periods import Period
 from ..domain.vocabulary import BandKind, Comparator
@@ -65,9 +67,13 @@ def _find_duplicate(session: Session, target: Target) -> Target | None:
 
 def create_target(session: Session, *, indicator: str, org_unit: str | None, period: str, comparator: str,
                   threshold, threshold_upper=None, band=None, band_kind: str = "abs", binding: bool = False,
-                  rationale: str = "", owner: str = "", actor: str, reason: str = "") -> Target:
+                  rationale: str = "", owner: str = "", actor: Actor | str, reason: str = "") -> Target:
+    """A new target. The actor must be an editor whose scope holds the unit (an org-wide target, unit
+    None: an editor without a scope)."""
+    require(session, actor, action="create target")
     found = get_indicator(session, indicator)
     unit_id = get_unit(session, org_unit).id if org_unit else None
+    actor = str(require(session, actor, unit_id=unit_id, action=f"create target {found.code} {org_unit or '(org)'}"))
     parsed = parse_period_field(period)
     number = parse_number("threshold", threshold)
     if number is None:
@@ -93,22 +99,27 @@ def create_target(session: Session, *, indicator: str, org_unit: str | None, per
     return target
 
 
-def _target_to_change(session: Session, target_id: int, expected_version: int, reason: str) -> Target:
-    """The target an edit is about, once the edit gives a reason and was made from its current version."""
+def _target_to_change(session: Session, target_id: int, expected_version: int, reason: str,
+                      actor: Actor | str, action: str) -> Target:
+    """The target an edit is about, once the actor may edit its unit, the edit gives a reason and was made
+    from its current version."""
+    require(session, actor, action=action)
     if not (reason or "").strip():
         raise InputError("reason", reason, "required")
     target = session.get(Target, target_id)
     if target is None:
         raise InputError("target", target_id, "unknown_target")
+    require(session, actor, unit_id=target.org_unit_id, action=f"{action} {target_id}")
     if target.version != expected_version:
         raise InputError("target", target_id, "stale_target", by=target.updated_by)
     return target
 
 
-def update_target(session: Session, *, target_id: int, expected_version: int, actor: str, reason: str,
+def update_target(session: Session, *, target_id: int, expected_version: int, actor: Actor | str, reason: str,
                   **changes) -> Target:
     """Change a target, refusing a stale edit (someone saved since `expected_version` was read)."""
-    target = _target_to_change(session, target_id, expected_version, reason)
+    target = _target_to_change(session, target_id, expected_version, reason, actor, "update target")
+    actor = str(actor)
     indicator = session.get(Indicator, target.indicator_id)
     before = _snapshot(target)
     for name, raw in changes.items():
@@ -157,10 +168,11 @@ def target_units_for(session: Session, indicator_id: int) -> list[int | None]:
     return list(session.exec(select(Target.org_unit_id).where(Target.indicator_id == indicator_id).distinct()))
 
 
-def retire_target(session: Session, *, target_id: int, expected_version: int, from_period: str, actor: str,
-                  reason: str) -> Target:
+def retire_target(session: Session, *, target_id: int, expected_version: int, from_period: str,
+                  actor: Actor | str, reason: str) -> Target:
     """Stop a target applying from `from_period` on; the target and its history stay."""
-    target = _target_to_change(session, target_id, expected_version, reason)
+    target = _target_to_change(session, target_id, expected_version, reason, actor, "retire target")
+    actor = str(actor)
     start = parse_period_field(from_period, "retired_from").start
     if not target.period_start < start <= target.period_end:
         raise InputError("retired_from", from_period, "retire_inside_period", period=target.period)

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
+from ..access.guard import require
+from ..access.roles import Actor, Role
 from ..errors import InputError
 from ..models import OrgUnit, utc_now
 from .inputs import find_by_code_or_name, new_code_and_name
@@ -46,7 +48,9 @@ class UnitTree:
 
 
 def create_org_unit(session: Session, *, code: str, name_fi: str, name_en: str,
-                    parent_code: str | None = None, sort_order: int = 0) -> OrgUnit:
+                    parent_code: str | None = None, sort_order: int = 0, actor: Actor | str) -> OrgUnit:
+    """A new unit (admin only)."""
+    require(session, actor, role=Role.ADMIN, action=f"create unit {code}")
     code = new_code_and_name(session, OrgUnit, code, name_fi)
     parent_id = get_unit(session, parent_code).id if parent_code else None
     unit = OrgUnit(code=code, name_fi=name_fi.strip(), name_en=(name_en or name_fi).strip(),
@@ -82,8 +86,10 @@ def load_unit_tree(session: Session) -> UnitTree:
 
 
 def update_org_unit(session: Session, *, code: str, name_fi: str | None = None, name_en: str | None = None,
-                    parent_code: str | None | bool = False, sort_order: int | None = None) -> OrgUnit:
-    """Rename or move a unit. `parent_code=None` makes it a top unit; False leaves the parent as is."""
+                    parent_code: str | None | bool = False, sort_order: int | None = None,
+                    actor: Actor | str) -> OrgUnit:
+    """Rename or move a unit (admin only). `parent_code=None` makes it a top unit; False leaves the parent."""
+    require(session, actor, role=Role.ADMIN, action=f"update unit {code}")
     unit = get_unit(session, code)
     if name_fi is not None:
         if not name_fi.strip():

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from .. import db, store
+from ..access.roles import Actor, Role
 from ..demo import load_demo
 from ..errors import DatabaseUnavailable
 from ..i18n import LANGUAGES, t
@@ -129,13 +130,22 @@ def leave_legacy_pages_mode(*, in_router: bool = False) -> None:
     st.stop()
 
 
-def current_actor() -> str:
-    """Who is acting, for the history: the signed-in person, else the local account (sign-in comes later)."""
-    try:
-        if st.user.is_logged_in:
-            return str(st.user.get("email") or st.user.get("name") or "user")
-    except (AttributeError, KeyError):
-        pass
-    import getpass
+def current_actor() -> Actor:
+    """Who is acting: the Actor app.py's sign-in gate (kpi/ui/auth.py) resolved for this browser session.
 
-    return f"local:{getpass.getuser()}"
+    Pages pass it to the store (`actor=current_actor()`), which checks it before writing. Callbacks run
+    before app.py, so they read the Actor of the previous run. Nobody signed in (a page or callback
+    reached without the gate): local mode's account when that mode may serve, else a viewer with no
+    name, whom the store refuses every write.
+    """
+    from . import auth
+
+    kept = st.session_state.get(auth.ACTOR_KEY)
+    if isinstance(kept, Actor):
+        return kept
+    settings = get_settings()
+    if settings.auth_mode == "local":
+        actor = auth.signed_in_actor(settings)
+        if actor is not None:
+            return actor
+    return Actor(login="anonymous", role=Role.VIEWER)

@@ -249,6 +249,8 @@ def session_chooser(period_code: str, review_id: int | None, lang: str) -> None:
         if detail and detail.attendees:
             st.caption(t("meeting_review.attendees", lang) + ": "
                        + ", ".join(escape_markdown(name) for name in detail.attendees))
+    if not current_actor().can_write:  # viewers choose the review shown, but start none
+        return
     st.markdown(f"**{t('meeting_review.start_heading', lang, period=period_code)}**")
     _show_flash(START)
     st.session_state.setdefault(START + "held_on", today_text(lang))
@@ -354,6 +356,8 @@ def meeting_controls(row: ScorecardRow, period_code: str, review_id: int | None,
     with st.popover(session_label(review_id, lang), key="meeting_session"):
         session_chooser(period_code, review_id, lang)
 
+    if not current_actor().can_write:  # viewers see the decisions (badges above) but record none
+        return
     record = "✍️ " + t("meeting_review.record", lang)
     if decided:
         record += " · " + t("meeting_review.decided_count", lang, count=len(decided))

@@ -12,11 +12,11 @@ from kpi.models import Measurement, Target
 def catalogue(migrated_engine):
     """One unit and two ratio indicators: NPS (-100..100) and sick-leave days per FTE (lower is better)."""
     with db.session_scope(migrated_engine) as session:
-        store.create_org_unit(session, code="TTH", name_fi="Työterveys Helsinki", name_en="Occupational Health")
+        store.create_org_unit(session, code="TTH", name_fi="Työterveys Helsinki", name_en="Occupational Health", actor="test")
         store.create_indicator(session, code="nps", name_fi="NPS", name_en="NPS", direction="higher",
-                               aggregation="ratio", scale=100, min_value=-100, max_value=100)
+                               aggregation="ratio", scale=100, min_value=-100, max_value=100, actor="test")
         store.create_indicator(session, code="sick_days", name_fi="Sairauspäivät/htv", name_en="Sick days/FTE",
-                               direction="lower", aggregation="ratio", min_value=0, decimals=1)
+                               direction="lower", aggregation="ratio", min_value=0, decimals=1, actor="test")
         store.add_measurement(session, indicator="nps", org_unit="TTH", period="2020-Q1",
                               numerator=488, denominator=800)
     return migrated_engine

@@ -17,8 +17,8 @@ WRITES = [
     ("a changed target", lambda s: store.update_target(s, target_id=store.targets_for(
         s, store.get_indicator(s, "nps").id, store.get_unit(s, "TTH").id)[0].id, expected_version=1,
         actor="hr", reason="board", threshold=71)),
-    ("a renamed indicator", lambda s: store.update_indicator(s, code="nps", name_en="Net Promoter Score")),
-    ("a renamed unit", lambda s: store.update_org_unit(s, code="TTH", name_en="OH Helsinki")),
+    ("a renamed indicator", lambda s: store.update_indicator(s, code="nps", name_en="Net Promoter Score", actor="test")),
+    ("a renamed unit", lambda s: store.update_org_unit(s, code="TTH", name_en="OH Helsinki", actor="test")),
 ]
 
 

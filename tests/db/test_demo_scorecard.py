@@ -151,9 +151,9 @@ def test_a_broken_demo_file_names_the_file_and_row_and_loads_nothing(migrated_en
 def test_a_target_for_the_whole_organisation_rolls_up_every_top_unit(migrated_engine):
     with db.session_scope(migrated_engine) as session:
         for code in ("NORTH", "SOUTH"):
-            store.create_org_unit(session, code=code, name_fi=code, name_en=code)
+            store.create_org_unit(session, code=code, name_fi=code, name_en=code, actor="test")
         store.create_indicator(session, code="referrals", name_fi="Ohjaukset", name_en="Referrals",
-                               direction="higher", aggregation="sum", min_value=0)
+                               direction="higher", aggregation="sum", min_value=0, actor="test")
         store.add_measurement(session, indicator="referrals", org_unit="NORTH", period="2021-03", value=120)
         store.add_measurement(session, indicator="referrals", org_unit="SOUTH", period="2021-11", value=200)
         store.create_target(session, indicator="referrals", org_unit=None, period="2021", comparator="ge",

@@ -24,12 +24,12 @@ HEADER = "mittari;yksikkö;jakso;arvo;osoittaja;nimittäjä;kommentti\n"
 def engine(migrated_engine):
     """Two units, NPS (a ratio, -100..100) and referrals (a count), and one stored NPS quarter."""
     with db.session_scope(migrated_engine) as session:
-        store.create_org_unit(session, code="TTH", name_fi="Työterveys Helsinki", name_en="Occupational Health")
-        store.create_org_unit(session, code="TE-ITA", name_fi="Itäinen alue", name_en="Eastern region")
+        store.create_org_unit(session, code="TTH", name_fi="Työterveys Helsinki", name_en="Occupational Health", actor="test")
+        store.create_org_unit(session, code="TE-ITA", name_fi="Itäinen alue", name_en="Eastern region", actor="test")
         store.create_indicator(session, code="nps", name_fi="NPS", name_en="NPS", direction="higher",
-                               aggregation="ratio", scale=100, min_value=-100, max_value=100)
+                               aggregation="ratio", scale=100, min_value=-100, max_value=100, actor="test")
         store.create_indicator(session, code="referrals", name_fi="Ohjatut", name_en="Referrals", direction="higher",
-                               aggregation="sum", min_value=0)
+                               aggregation="sum", min_value=0, actor="test")
         store.add_measurement(session, indicator="nps", org_unit="TTH", period="2020-Q1", numerator=488,
                               denominator=800, actor="hr", comment="Q1")
     return migrated_engine

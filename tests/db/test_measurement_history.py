@@ -16,13 +16,13 @@ from kpi.models import Indicator, Measurement, MeasurementChange, OrgUnit
 def engine(migrated_engine):
     """An office with two regions, NPS (ratio, -100..100) and referrals (a count), and one NPS value."""
     with db.session_scope(migrated_engine) as session:
-        store.create_org_unit(session, code="TE", name_fi="TE-toimisto", name_en="TE Office")
-        store.create_org_unit(session, code="TE-HKI", name_fi="Helsingin alue", name_en="Helsinki", parent_code="TE")
-        store.create_org_unit(session, code="TE-ITA", name_fi="Itäinen alue", name_en="East", parent_code="TE")
+        store.create_org_unit(session, code="TE", name_fi="TE-toimisto", name_en="TE Office", actor="test")
+        store.create_org_unit(session, code="TE-HKI", name_fi="Helsingin alue", name_en="Helsinki", parent_code="TE", actor="test")
+        store.create_org_unit(session, code="TE-ITA", name_fi="Itäinen alue", name_en="East", parent_code="TE", actor="test")
         store.create_indicator(session, code="nps", name_fi="NPS", name_en="NPS", direction="higher",
-                               aggregation="ratio", scale=100, min_value=-100, max_value=100)
+                               aggregation="ratio", scale=100, min_value=-100, max_value=100, actor="test")
         store.create_indicator(session, code="referrals", name_fi="Ohjatut", name_en="Referrals", direction="higher",
-                               aggregation="sum", min_value=0)
+                               aggregation="sum", min_value=0, actor="test")
         store.save_measurement(session, indicator="nps", org_unit="TE-HKI", period="2020-Q1", numerator=488,
                                denominator=800, actor="demo", reason="first figures")
     return migrated_engine
@@ -107,7 +107,7 @@ def test_a_delete_without_a_reason_or_from_a_stale_version_is_refused(engine, re
 def test_update_indicator_changes_names_and_rules_but_keeps_the_code(engine):
     with db.session_scope(engine) as session:
         store.update_indicator(session, code="referrals", name_en="Referrals to coaching", unit_label="kpl",
-                               direction="lower", aggregation="last", decimals=1, max_value=1000, timing="leading")
+                               direction="lower", aggregation="last", decimals=1, max_value=1000, timing="leading", actor="test")
     with db.session_scope(engine) as session:
         changed = store.get_indicator(session, "referrals")
     assert (changed.code, changed.name_fi, changed.name_en, changed.unit_label, changed.direction,
@@ -126,7 +126,7 @@ def test_update_indicator_changes_names_and_rules_but_keeps_the_code(engine):
 def test_a_bad_indicator_change_is_refused_and_writes_nothing(engine, change, field, key):
     with pytest.raises(InputError) as refused:
         with db.session_scope(engine) as session:
-            store.update_indicator(session, code="referrals", name_en="Changed", **change)
+            store.update_indicator(session, code="referrals", name_en="Changed", **change, actor="test")
     assert (refused.value.field, refused.value.key) == (field, key)
     with db.session_scope(engine) as session:
         unchanged = store.get_indicator(session, "referrals")
@@ -136,14 +136,14 @@ def test_a_bad_indicator_change_is_refused_and_writes_nothing(engine, change, fi
 
 def test_a_unit_is_renamed_and_moved_under_another_parent(engine):
     with db.session_scope(engine) as session:
-        store.create_org_unit(session, code="AGENCY", name_fi="Virasto", name_en="Agency")
-        store.update_org_unit(session, code="TE-ITA", name_en="Eastern region", parent_code="AGENCY", sort_order=5)
+        store.create_org_unit(session, code="AGENCY", name_fi="Virasto", name_en="Agency", actor="test")
+        store.update_org_unit(session, code="TE-ITA", name_en="Eastern region", parent_code="AGENCY", sort_order=5, actor="test")
     with db.session_scope(engine) as session:
         tree = store.load_unit_tree(session)
     assert tree.children_of["AGENCY"] == ["TE-ITA"] and tree.children_of["TE"] == ["TE-HKI"]
     assert (tree.units["TE-ITA"].name_en, tree.units["TE-ITA"].sort_order) == ("Eastern region", 5)
     with db.session_scope(engine) as session:
-        store.update_org_unit(session, code="TE-ITA", parent_code=None)  # to the top level
+        store.update_org_unit(session, code="TE-ITA", parent_code=None, actor="test")  # to the top level
         assert "TE-ITA" in store.load_unit_tree(session).roots
 
 
@@ -151,7 +151,7 @@ def test_a_unit_is_renamed_and_moved_under_another_parent(engine):
 def test_a_unit_cannot_move_under_its_own_child_or_itself(engine, parent):
     with pytest.raises(InputError) as refused:
         with db.session_scope(engine) as session:
-            store.update_org_unit(session, code="TE", name_fi="Muutettu", parent_code=parent)
+            store.update_org_unit(session, code="TE", name_fi="Muutettu", parent_code=parent, actor="test")
     assert (refused.value.field, refused.value.key) == ("parent", "parent_inside_unit")
     with db.session_scope(engine) as session:
         tree = store.load_unit_tree(session)

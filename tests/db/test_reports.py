@@ -297,7 +297,7 @@ def test_html_in_an_explanation_comes_out_as_the_characters_typed(demo_copy):
 
 def test_a_formula_typed_as_a_unit_name_is_neutralised_in_the_spreadsheet(demo_copy):
     with db.session_scope(demo_copy) as session:
-        store.update_org_unit(session, code="TTH", name_fi='=HYPERLINK("http://evil.example","Avaa")')
+        store.update_org_unit(session, code="TTH", name_fi='=HYPERLINK("http://evil.example","Avaa")', actor="test")
     sheet, rows = sheet_rows(build(demo_copy, "scorecard", "2020"))
     assert rows[1][3] == '\'=HYPERLINK("http://evil.example","Avaa")'
     assert sheet.cell(2, 4).data_type == "s"

@@ -41,9 +41,9 @@ def test_the_2026_nps_target_retired_from_q3_judges_q2_but_not_q3(demo_engine):
 def range_target(migrated_engine):
     """NPS ≥ 70 for TTH as one target over 2019–2026 (a range), on a fresh database."""
     with db.session_scope(migrated_engine) as session:
-        store.create_org_unit(session, code="TTH", name_fi="Työterveys Helsinki", name_en="Occupational Health")
+        store.create_org_unit(session, code="TTH", name_fi="Työterveys Helsinki", name_en="Occupational Health", actor="test")
         store.create_indicator(session, code="nps", name_fi="NPS", name_en="NPS", direction="higher",
-                               aggregation="ratio", scale=100, min_value=-100, max_value=100)
+                               aggregation="ratio", scale=100, min_value=-100, max_value=100, actor="test")
         target = store.create_target(session, indicator="nps", org_unit="TTH", period="2019-01-01..2026-12-31",
                                      comparator="≥", threshold=70, binding=True, actor="hr.anna",
                                      reason="strategy 2019–2026")

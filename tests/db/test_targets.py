@@ -13,9 +13,9 @@ from kpi.models import Target
 @pytest.fixture
 def nps_target(migrated_engine):
     with db.session_scope(migrated_engine) as session:
-        store.create_org_unit(session, code="TTH", name_fi="Työterveys Helsinki", name_en="Occupational Health")
+        store.create_org_unit(session, code="TTH", name_fi="Työterveys Helsinki", name_en="Occupational Health", actor="test")
         store.create_indicator(session, code="nps", name_fi="NPS", name_en="NPS", direction="higher",
-                               aggregation="ratio", scale=100, min_value=-100, max_value=100)
+                               aggregation="ratio", scale=100, min_value=-100, max_value=100, actor="test")
         target = store.create_target(session, indicator="nps", org_unit="TTH", period="2020", comparator="≥",
                                      threshold=70, binding=True, actor="hr.anna", reason="board decision")
     return migrated_engine, target.id
