@@ -5,6 +5,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import BACKENDS, drop_database, make_database
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -18,3 +20,16 @@ def app(tmp_path, monkeypatch):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     yield at
     st.cache_resource.clear()
+
+
+@pytest.fixture(params=BACKENDS)
+def app_on_each_backend(request, tmp_path, monkeypatch):
+    """The app on an empty database of each backend (SQLite, PostgreSQL): the first run loads the demo."""
+    url = make_database(request.param, tmp_path)
+    monkeypatch.setenv("KPI_DATABASE_URL", url)
+    monkeypatch.setenv("KPI_DEFAULT_LANGUAGE", "fi")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    st.cache_resource.clear()
+    drop_database(request.param, url)

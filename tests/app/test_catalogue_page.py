@@ -1,7 +1,6 @@
 """The indicator catalogue and the org-unit tree as an admin keeps them: lists, create, edit, move."""
 import os
 
-import pytest
 
 from kpi import db, store
 

@@ -3,7 +3,6 @@ export buttons. Grid edits are driven the way AppTest allows: the editor's edit 
 session_state before run()."""
 import os
 
-import pytest
 from sqlmodel import select
 
 from kpi import db, store

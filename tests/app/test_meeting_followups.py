@@ -1,25 +1,15 @@
 """Meeting mode's follow-ups: for the target shown, its explanation's state, the open corrective actions of
 its indicator (overdue first) and the decisions of earlier reviews; the review being held, chosen or
 started; a decision or a new corrective action recorded without leaving the screen. On the demo data."""
-import os
-from contextlib import contextmanager
 from datetime import date
 
 from sqlmodel import select
 
-from kpi import db, store
+from kpi import store
+from tests.app.helpers import other_session
 from kpi.models import CorrectiveAction, ReviewTopic
 
 
-@contextmanager
-def other_session():
-    """A session of its own on the app's database: a look at what was written."""
-    engine = db.make_engine(os.environ["KPI_DATABASE_URL"])
-    try:
-        with db.session_scope(engine) as session:
-            yield session
-    finally:
-        engine.dispose()
 
 
 def open_meeting(app, lang: str = "fi", **params):

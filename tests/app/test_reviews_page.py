@@ -1,22 +1,12 @@
 """The reviews page: the review sessions newest first, recording one (a bad date or period refused with a
 message, nothing written), and for the opened review its attendees, the targets discussed with their
 decisions, the corrective actions raised in it and the link to meeting mode. On the demo data."""
-import os
-from contextlib import contextmanager
 from datetime import date
 
-from kpi import db, store
+from kpi import store
+from tests.app.helpers import other_session
 
 
-@contextmanager
-def other_session():
-    """A session of its own on the app's database: a second user, or a look at what was written."""
-    engine = db.make_engine(os.environ["KPI_DATABASE_URL"])
-    try:
-        with db.session_scope(engine) as session:
-            yield session
-    finally:
-        engine.dispose()
 
 
 def open_page(app, lang: str = "fi"):

@@ -1,43 +1,21 @@
 """The drill-down's shortfall section as HR and the steering group use it: the explanation beside the
 automatic analysis, writing and approving it, a second writer's save refused without losing anyone's text,
 and the indicator's corrective actions added and moved on. On SQLite and PostgreSQL."""
-import os
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
-from kpi import db, store
-from tests.conftest import BACKENDS, drop_database, make_database
+from kpi import store
+from tests.app.helpers import other_session
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EDITOR, NEW, UPDATE = "drill_explanation", "drill_new_action", "drill_update_action"
 
 
-@pytest.fixture(params=BACKENDS)
-def app(request, tmp_path, monkeypatch):
-    """The app on an empty database of each backend: the first run upgrades it and loads the demo."""
-    url = make_database(request.param, tmp_path)
-    monkeypatch.setenv("KPI_DATABASE_URL", url)
-    monkeypatch.setenv("KPI_DEFAULT_LANGUAGE", "fi")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield AppTest.from_file(os.path.join(ROOT, "app.py"), default_timeout=60)
-    st.cache_resource.clear()
-    drop_database(request.param, url)
+@pytest.fixture
+def app(app_on_each_backend):
+    return app_on_each_backend
 
 
-@contextmanager
-def other_session():
-    """A session of its own on the app's database: a second writer, or a look at what was written."""
-    engine = db.make_engine(os.environ["KPI_DATABASE_URL"])
-    try:
-        with db.session_scope(engine) as session:
-            yield session
-    finally:
-        engine.dispose()
 
 
 def nps_target(period: str = "2020") -> int:

@@ -1,42 +1,21 @@
 """The scorecard's follow-ups as the steering group reads them: beside the summary, the binding misses that
 still lack an approved explanation (each a link to its drill-down); under the table, the open corrective
 actions on the indicators shown, overdue ones first. In Finnish and English, on SQLite and PostgreSQL."""
-import os
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
-from kpi import db, store
-from tests.conftest import BACKENDS, drop_database, make_database
+from kpi import store
+from tests.app.helpers import other_session
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NPS_FI, NPS_EN = "Asiakkaiden nettosuositteluindeksi (NPS)", "Customer Net Promoter Score (NPS)"
 
 
-@pytest.fixture(params=BACKENDS)
-def app(request, tmp_path, monkeypatch):
-    """The app on an empty database of each backend: the first run upgrades it and loads the demo."""
-    url = make_database(request.param, tmp_path)
-    monkeypatch.setenv("KPI_DATABASE_URL", url)
-    monkeypatch.setenv("KPI_DEFAULT_LANGUAGE", "fi")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield AppTest.from_file(os.path.join(ROOT, "app.py"), default_timeout=60)
-    st.cache_resource.clear()
-    drop_database(request.param, url)
+@pytest.fixture
+def app(app_on_each_backend):
+    return app_on_each_backend
 
 
-@contextmanager
-def other_session():
-    engine = db.make_engine(os.environ["KPI_DATABASE_URL"])
-    try:
-        with db.session_scope(engine) as session:
-            yield session
-    finally:
-        engine.dispose()
 
 
 def nps_target() -> int:

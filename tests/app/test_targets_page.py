@@ -1,25 +1,15 @@
 """The targets page as HR uses it: the list, creating a target, changing one with a reason, a second
 editor's save refused, retiring, and the history of it all. The app starts on the demo data."""
-import os
-from contextlib import contextmanager
 
 import pytest
 
-from kpi import db, store
+from kpi import store
+from tests.app.helpers import other_session
 
 NBSP = "\u00a0"
 DEMO_TARGETS = 61
 
 
-@contextmanager
-def other_session():
-    """A session of its own on the app's database: a second editor, or a look at what was written."""
-    engine = db.make_engine(os.environ["KPI_DATABASE_URL"])
-    try:
-        with db.session_scope(engine) as session:
-            yield session
-    finally:
-        engine.dispose()
 
 
 def target_id(indicator: str, period: str) -> int:
