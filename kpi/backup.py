@@ -4,6 +4,8 @@ SQLite: the online backup API, so a backup taken while the app runs is consisten
 replaces the live file's pages in one step. PostgreSQL: `pg_dump` in its custom format and
 `pg_restore --clean --single-transaction`, so a failed restore leaves the database as it was.
 A file from the other kind of database, or not a backup at all, is refused before anything is touched.
+After a restore the data revision (`kpi.store.revision`) is raised past the one before it, so no app
+server keeps showing pages cached from the data the restore replaced.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -57,12 +60,49 @@ def restore(url: str, path: str | Path) -> None:
         if not head.startswith(SQLITE_MAGIC):
             raise BackupError("not_sqlite_backup", path=str(path))
         _check_sqlite_backup(path)
-        _sqlite_copy(path, _sqlite_file(url, must_exist=False))
+        destination = _sqlite_file(url, must_exist=False)
+        before = _data_revision(url) if destination.is_file() else None
+        _sqlite_copy(path, destination)
     else:
         if not head.startswith(PG_MAGIC):
             raise BackupError("not_postgres_backup", path=str(path))
+        before = _data_revision(url)
         _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", str(path)], url,
              database_flag=True)
+    _raise_data_revision(url, above=before or 0)
+
+
+def _data_revision(url: str) -> int | None:
+    """The data revision before a restore (None: no database, or one without the counter yet)."""
+    from . import db
+    from .store.revision import current_revision
+
+    engine = db.make_engine(url)
+    try:
+        with db.session_scope(engine) as session:
+            if not sa.inspect(session.connection()).has_table("data_revision"):
+                return None
+            return current_revision(session)
+    except sa.exc.SQLAlchemyError:
+        return None
+    finally:
+        engine.dispose()
+
+
+def _raise_data_revision(url: str, *, above: int) -> None:
+    """Raise the restored database's revision past `above` (the one before the restore): pages cached
+    before the restore must not be served for the restored data. A backup from before the counter
+    existed gets it from `db upgrade`, stamped with the time of the upgrade, which changes the token too."""
+    from . import db
+    from .store.revision import bump_revision
+
+    engine = db.make_engine(url)
+    try:
+        with db.session_scope(engine) as session:
+            if sa.inspect(session.connection()).has_table("data_revision"):
+                bump_revision(session, above=above)
+    finally:
+        engine.dispose()
 
 
 def _is_sqlite(url: str) -> bool:

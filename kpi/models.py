@@ -77,6 +77,8 @@ class Measurement(Audited, table=True):
     __table_args__ = (
         sa.UniqueConstraint("indicator_id", "org_unit_id", "period", name="uq_measurement_indicator_unit_period"),
         sa.Index("ix_measurement_indicator_span", "indicator_id", "period_start", "period_end"),
+        # The period pickers walk this index from one distinct period to the next (distinct_measured_periods).
+        sa.Index("ix_measurement_period", "period_start", "period_end", "period_kind"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -301,3 +303,60 @@ class AccessEvent(SQLModel, table=True):
     event: str = Field(max_length=40)                    # sign_in, sign_in_failed:<key>, refused:<key>, person_added, ...
     detail: str = ""
     by: str = Field(default="", max_length=120)         # who did it (for changes to people)
+
+
+class DataRevision(SQLModel, table=True):
+    """One row (id 1): a counter raised by every write to the KPI data (`kpi.store.revision`).
+
+    Pages key their caches on it, so the cache key is a primary-key read however many measurements
+    there are. Sign-ins and changes to people do not raise it: they change no figure on a page.
+    """
+    __tablename__ = "data_revision"
+
+    id: int = Field(default=1, primary_key=True)
+    revision: int = 0
+    changed_at: datetime = Field(default_factory=utc_now)
+
+
+class MeasurementYearCell(SQLModel, table=True):
+    """The stored values of one indicator x unit x calendar year, summed (`kpi.store.cells`).
+
+    Kept up to date in the transaction of every write to `measurement`, so a year's scorecard reads one
+    row per cell instead of every monthly value of eight years. The columns are those of
+    `kpi.domain.summary_rollup.Cell`; a value counts in a year when its whole period lies inside it.
+    """
+    __tablename__ = "measurement_year_cell"
+    # Keyed year first and stored in key order (SQLite: without rowid), so the eight years of a
+    # scorecard are one contiguous read.
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    year: int = Field(primary_key=True)
+    indicator_id: int = Field(primary_key=True)
+    org_unit_id: int = Field(primary_key=True)
+    count: int
+    count_value: int
+    count_numerator: int
+    count_denominator: int
+    count_weight: int
+    sum_value: float | None = None
+    sum_numerator: float | None = None
+    sum_denominator: float | None = None
+    sum_weight: float | None = None
+    sum_value_x_weight: float | None = None
+    last_end: date
+    kind_low: str = Field(max_length=10)
+    kind_high: str = Field(max_length=10)
+    last_value: float | None = None  # the latest reading; kept for last-value indicators only
+
+
+class CellStamp(SQLModel, table=True):
+    """One row (id 1): the newest `measurement_change.id` the year cells account for.
+
+    Every write to `measurement` leaves a history row, so when this equals the newest history id the cells
+    are current; otherwise (a write that bypassed the app) the scorecard reads the values themselves and
+    the next write rebuilds the cells.
+    """
+    __tablename__ = "measurement_cell_stamp"
+
+    id: int = Field(default=1, primary_key=True)
+    change_id: int = 0

@@ -14,6 +14,8 @@ from .measurements import (MEASUREMENT_FIELDS, add_measurement, check_value, del
                            distinct_measured_periods, list_measurement_changes, load_observations,
                            measurement_snapshot, measurements_in, record_change, save_measurement)
 from .reviews import create_review, decisions_on_indicator, get_review, list_reviews, record_decision, review_topics
+from .cells import cells_are_current, note_write, rebuild as rebuild_cells
+from .summaries import fetch_cells_of, summary_statement, year_cells_statement
 from .targets import (create_target, find_target, get_target, list_target_changes, list_targets, parse_comparator, retire_target,
                       target_units_for, targets_applying_to, targets_for, update_target)
 from .units import UnitTree, create_org_unit, get_unit, list_units, load_unit_tree, update_org_unit
@@ -29,5 +31,8 @@ __all__ = [
     "list_target_changes", "list_targets", "list_units", "load_observations", "load_unit_tree", "log_import",
     "measurement_snapshot", "measurements_in", "parse_comparator", "record_change", "retire_target",
     "save_measurement", "target_units_for", "targets_applying_to", "targets_for", "update_indicator",
-    "update_org_unit", "update_target",
+    "update_org_unit", "update_target", "fetch_cells_of", "summary_statement", "year_cells_statement", "cells_are_current", "note_write", "rebuild_cells",
 ]
+from .revision import bump_revision, current_revision  # noqa: E402
+
+__all__ += ["bump_revision", "current_revision"]

@@ -1,13 +1,15 @@
-"""Whole-database questions: is it empty, and wiping it for `demo load --replace`."""
+"""Whole-database questions: is it empty, what version of the data is it (the pages' cache key), and
+wiping it for `demo load --replace`."""
 from __future__ import annotations
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, literal
 from sqlmodel import Session, select
 
 from ..access.guard import require
 from ..access.roles import Actor, Role
-from ..models import (ActionChange, CorrectiveAction, Explanation, ExplanationRevision, ImportLog, Indicator,
-                      Measurement, MeasurementChange, OrgUnit, Person, ReviewSession, ReviewTopic, Target,
+from .cells import note_write
+from ..models import (ActionChange, CorrectiveAction, DataRevision, Explanation, ExplanationRevision, ImportLog,
+                      Indicator, Measurement, MeasurementChange, OrgUnit, Person, ReviewSession, ReviewTopic, Target,
                       TargetChange, utc_now)
 
 
@@ -33,6 +35,7 @@ def clear_all(session: Session, *, actor: Actor | str) -> dict[str, tuple[str, s
         person.role, person.scope_unit_id, person.updated_at = "viewer", None, utc_now()
         session.add(person)
     session.flush()
+    note_write(session, everything=True)  # the year cells go with the values (kpi.store.cells)
     for model in (ExplanationRevision, Explanation, ActionChange, CorrectiveAction, ReviewTopic, ReviewSession,
                   TargetChange, Target, MeasurementChange, ImportLog, Measurement, Indicator):
         session.exec(delete(model))
@@ -67,14 +70,37 @@ def restore_scopes(session: Session, scoped: dict[str, tuple[str, str]], *, by: 
 def data_version(session: Session) -> str:
     """A token that changes whenever data or targets change: the key that keeps page caches honest.
 
-    Counts catch inserts and deletes, the newest `updated_at` catches edits (values, targets,
-    indicators, units), and the newest history row catches everything else that was recorded. Read from the database, so every app server sees the same token.
+    Every page run reads it, so it must cost the same at five million measurements as at five: one
+    statement of primary-key and small-table reads, never a scan of `measurement` or `measurement_change`
+    (a `count(*)` or `max(updated_at)` there reads every row: seconds per rerun at millions of rows).
+
+    - The data revision (`kpi.store.revision`): a one-row counter that every write through a Session
+      raises in its own transaction (see `kpi.db`), read by primary key. This is what catches the
+      writes to the big tables: values saved, imported, deleted, `clear_all`, the demo, a restore.
+    - The highest id of each history table (`measurement_change`, `target_change`, ...): the end of a
+      primary-key index, O(log n), catching recorded writes made outside the app's sessions.
+    - Count and newest `updated_at` of the small tables (indicators, units, targets, explanations,
+      actions, reviews: hundreds of rows, not millions), so an edit made outside the app (psql, an
+      older release) shows too.
+
+    Sign-ins and changes to people touch none of these, so they leave every page cache alone. Read from
+    the database, so every app server sees the same token.
     """
-    parts = []
-    for model in (Measurement, Target, Indicator, OrgUnit, Explanation, CorrectiveAction, ReviewSession):
-        count, newest = session.exec(select(func.count(), func.max(model.updated_at)).select_from(model)).one()
-        parts.append(f"{count}@{newest.isoformat() if newest else '-'}")
-    for model in (TargetChange, MeasurementChange, ExplanationRevision, ActionChange, ReviewTopic):
-        count, highest = session.exec(select(func.count(), func.max(model.id)).select_from(model)).one()
-        parts.append(f"{count}#{highest}")
-    return "|".join(parts)
+    revision = DataRevision.__table__
+    parts = [revision.c.revision, revision.c.changed_at]
+    for model in _HISTORY:
+        parts.append(select(func.max(model.id)).scalar_subquery())
+    for model in _SMALL:
+        parts.append(select(func.count()).select_from(model).scalar_subquery())
+        parts.append(select(func.max(model.updated_at)).scalar_subquery())
+    # One round trip. An outer join on a one-row constant so a missing counter row still gives a row.
+    anchor = select(literal(1).label("one")).subquery()
+    row = session.exec(select(*parts).select_from(anchor.outerjoin(revision, revision.c.id == 1))).one()
+    return "|".join("-" if value is None else value.isoformat() if hasattr(value, "isoformat") else str(value)
+                    for value in row)
+
+
+# History tables: only their highest id is read (their primary key's end, never a scan).
+_HISTORY = (MeasurementChange, TargetChange, ExplanationRevision, ActionChange, ReviewTopic)
+# Tables that stay small (hundreds of rows): counted outright.
+_SMALL = (Indicator, OrgUnit, Target, Explanation, CorrectiveAction, ReviewSession)
