@@ -45,3 +45,20 @@ test: venv
 # Also the SQLite journal/WAL sidecars, so a fresh run starts from nothing.
 clean:
 	rm -rf $(VENV) data/*.sqlite3 data/*.sqlite3-*
+
+# Speed and memory at scale (bench/, README "Performance"): figures in bench/results/*.json, a table on stdout.
+# PostgreSQL too when KPI_BENCH_POSTGRES_URL names a server (the bench makes and drops a database of its own).
+.PHONY: bench bench-full
+BENCH = $(PY) -m bench
+
+bench: venv
+	$(BENCH) --measurements 100000 --out bench/results/quick-sqlite.json
+	@if [ -n "$$KPI_BENCH_POSTGRES_URL" ]; then \
+	  $(BENCH) --measurements 100000 --database "$$KPI_BENCH_POSTGRES_URL" --out bench/results/quick-postgresql.json; fi
+
+bench-full: venv
+	$(BENCH) --measurements 1000000 --out bench/results/1m-sqlite.json
+	$(BENCH) --measurements 5000000 --out bench/results/5m-sqlite.json
+	@if [ -n "$$KPI_BENCH_POSTGRES_URL" ]; then \
+	  $(BENCH) --measurements 1000000 --database "$$KPI_BENCH_POSTGRES_URL" --out bench/results/1m-postgresql.json && \
+	  $(BENCH) --measurements 5000000 --database "$$KPI_BENCH_POSTGRES_URL" --out bench/results/5m-postgresql.json; fi

@@ -5,6 +5,8 @@ depends on the developer's machine.
 """
 from __future__ import annotations
 
+import functools
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -48,4 +50,17 @@ class Settings(BaseSettings):
 
 
 def get_settings() -> Settings:
+    """The settings for the current environment and `.env`. Built again only when a KPI_* variable or
+    the file changed: pages ask for them several times a run, and reading them costs milliseconds."""
+    env_file = PROJECT_ROOT / ".env"
+    try:
+        stamp = env_file.stat().st_mtime_ns
+    except OSError:
+        stamp = None
+    variables = tuple(sorted((name, value) for name, value in os.environ.items() if name.upper().startswith("KPI_")))
+    return _settings_for(variables, stamp)
+
+
+@functools.lru_cache(maxsize=16)
+def _settings_for(_variables: tuple, _env_file_stamp: int | None) -> Settings:
     return Settings()

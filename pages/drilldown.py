@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi.analysis import analysis_markdown
-from kpi.charts import breakdown_chart, series_chart
+from kpi.ui import chart_specs
 from kpi.domain.periods import PeriodParseError, parse_period
 from kpi.domain.vocabulary import ActionState, Status
 from kpi.errors import InputError
@@ -133,7 +133,7 @@ if view.target is not None and can_write:
             sw.action_update_form(actions, lang, key="drill_update_action")
 
 st.subheader(t("drilldown.history", lang))
-st.altair_chart(series_chart(view.series, lang=lang, decimals=decimals, unit_label=label), width="stretch")
+st.vega_lite_chart(chart_specs.series(view.series, lang=lang, decimals=decimals, unit_label=label), width="stretch")
 
 
 def narrow(chart_key: str, state_key: str) -> None:
@@ -152,8 +152,8 @@ for column, points, chart_key, state_key, name in zip(
         if not points:
             st.caption(t(f"drilldown.no_{name}", lang))
             continue
-        st.altair_chart(breakdown_chart(points, lang=lang, decimals=decimals, unit_label=label), width="stretch",
-                        on_select=lambda c=chart_key, k=state_key: narrow(c, k), key=chart_key)
+        st.vega_lite_chart(chart_specs.breakdown(points, lang=lang, decimals=decimals, unit_label=label),
+                           width="stretch", on_select=lambda c=chart_key, k=state_key: narrow(c, k), key=chart_key)
 st.caption(t("drilldown.pick_hint", lang))
 # The bars' figures as text too: for screen readers, and for anyone copying them into minutes.
 for points in (view.parts, view.units):

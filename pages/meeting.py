@@ -2,7 +2,7 @@
 target shown, its explanation, open actions and earlier decisions, and the review session's decisions and actions."""
 import streamlit as st
 
-from kpi.charts import series_chart
+from kpi.ui import chart_specs
 from kpi.domain.periods import PeriodParseError, parse_period
 from kpi.i18n import format_number, t
 from kpi.present import STATUS_ICON, target_text, value_text
@@ -97,8 +97,8 @@ with figures:
     followup_badges(row, review_held, lang)  # the explanation's state, earlier decisions, open actions
 with chart:
     view = data.drilldown(row.indicator, period, row.org_unit, lang)
-    st.altair_chart(series_chart(view.series, lang=lang, decimals=row.decimals, unit_label=row.unit_label),
-                    width="stretch")
+    st.vega_lite_chart(chart_specs.series(view.series, lang=lang, decimals=row.decimals, unit_label=row.unit_label),
+                       width="stretch")
     st.caption(view.rule_text)
     # The drill-down link, then the review being held and the popover recording a decision or an action.
     with st.container(horizontal=True, gap="small", vertical_alignment="center"):

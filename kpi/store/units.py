@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlmodel import Session, select
 
@@ -12,19 +13,32 @@ from ..models import OrgUnit, utc_now
 from .inputs import find_by_code_or_name, new_code_and_name
 
 
+class UnitInfo(NamedTuple):
+    """A unit as the tree holds it: plain data, not a database object. Pages keep the tree in
+    Streamlit's cache, which unpickles it on every rerun; hundreds of ORM objects cost milliseconds
+    each time, these tuples almost nothing."""
+    id: int
+    code: str
+    name_fi: str
+    name_en: str
+    parent_id: int | None
+    sort_order: int
+
+
 @dataclass
 class UnitTree:
-    units: dict[str, OrgUnit]                    # by code
+    units: dict[str, UnitInfo]                   # by code
     children_of: dict[str, list[str]] = field(default_factory=dict)
     roots: list[str] = field(default_factory=list)
 
     def subtree(self, code: str) -> list[str]:
         """The unit and every unit below it."""
-        found, stack = [], [code]
+        found, seen, stack = [], set(), [code]
         while stack:
             current = stack.pop()
-            if current in found:
+            if current in seen:
                 continue
+            seen.add(current)
             found.append(current)
             stack.extend(reversed(self.children_of.get(current, [])))
         return found
@@ -73,7 +87,7 @@ def list_units(session: Session) -> list[OrgUnit]:
 
 
 def load_unit_tree(session: Session) -> UnitTree:
-    units = list_units(session)
+    units = [UnitInfo(u.id, u.code, u.name_fi, u.name_en, u.parent_id, u.sort_order) for u in list_units(session)]
     by_id = {u.id: u for u in units}
     tree = UnitTree(units={u.code: u for u in units})
     for unit in units:

@@ -1,7 +1,7 @@
 """What pages read, cached per process and keyed by the database's data version.
 
-Each run asks the database for `data_version` (a few aggregate queries); when data or targets change
-the token changes and the next run recomputes. Because the token comes from the database, a write on
+Each run asks the database for `data_version` (one statement of primary-key and small-table reads,
+`kpi.store.housekeeping`); when data or targets change the token changes and the next run recomputes. Because the token comes from the database, a write on
 one app server also refreshes the others' caches.
 """
 from __future__ import annotations
