@@ -47,6 +47,8 @@ except PeriodParseError:
     st.stop()
 
 rows = data.scorecard(period, None if unit_code == ALL else unit_code, lang)
+# A city's scorecard may miss dozens of binding targets: the box names the first few, the table has all.
+MISSING_SHOWN = 8
 
 binding_col, theme_col, timing_col = st.columns([1, 1, 1], vertical_alignment="bottom")
 binding_only = binding_col.toggle(t("filters.binding_only", lang), key="scorecard_binding_only")
@@ -81,13 +83,15 @@ with missing_column:
         with st.container(border=True):
             st.markdown(f"**❗ {t('shortfalls.missing_heading', lang, count=len(missing))}**",
                         help=t("shortfalls.missing_intro", lang))
-            for row in missing:
+            for row in missing[:MISSING_SHOWN]:
                 # A link's label does not wrap: the unit goes on a line of its own under it.
                 st.page_link(DRILLDOWN_PAGE, icon="📝", width="stretch",
                              query_params=drilldown_params(row.indicator, row.period, row.org_unit),
                              label=t("shortfalls.missing_link", lang, indicator=row.indicator_name,
                                      period=row.period))
                 st.caption(row.org_unit_name)
+            if len(missing) > MISSING_SHOWN:
+                st.caption(t("shortfalls.missing_more", lang, count=len(missing) - MISSING_SHOWN))
     elif counts["binding_not_met"]:
         st.caption("✅ " + t("shortfalls.missing_none", lang))
 

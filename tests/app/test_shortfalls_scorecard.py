@@ -134,3 +134,21 @@ def test_the_filters_apply_to_the_follow_ups_too(app):
 def test_the_table_stays_the_one_grid_on_the_page(app):
     open_scorecard(app, "2020")
     assert len(app.dataframe) == 1  # the follow-ups are static tables and links, the scorecard the only grid
+
+
+def test_a_long_missing_list_names_the_first_eight_and_counts_the_rest(app):
+    """A city misses dozens of binding targets: the box stays readable on a projector."""
+    app.run()
+    with other_session() as session:
+        for n in range(11):
+            code = f"NEW-{n:02d}"
+            store.create_org_unit(session, code=code, name_fi=f"Yksikkö {n}", name_en=f"Unit {n}",
+                                  parent_code="TTH", actor="test")
+            store.add_measurement(session, indicator="nps", org_unit=code, period="2020", numerator=10,
+                                  denominator=100, actor="test")
+            store.create_target(session, indicator="nps", org_unit=code, period="2020", comparator="ge",
+                                threshold=70, binding=True, actor="test")
+    open_scorecard(app, "2020", "en")
+    assert "**❗ Missing explanations (11)**" in texts(app)
+    assert len(missing_links(app)) == 8
+    assert "… and 3 more: the table shows them with binding targets only." in texts(app)
