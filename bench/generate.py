@@ -183,7 +183,7 @@ class Generated:
 
 def import_file(engine, path: Path) -> dict[str, int]:
     """One file through the app's import path, as `python -m kpi import FILE` runs it."""
-    outcome = run_import(lambda: db.session_scope(engine), path.read_bytes(), path.name, actor=ACTOR, replace=False,
+    outcome = run_import(lambda: db.session_scope(engine), path, path.name, actor=ACTOR, replace=False,
                          max_bytes=None)
     if outcome.status != "applied":
         raise RuntimeError(f"{path.name}: import refused: {[p.key for p in outcome.problems[:5]]} {outcome.counts}")

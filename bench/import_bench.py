@@ -1,6 +1,8 @@
 """How long a big import takes, and how much memory it needs.
 
     .venv/bin/python bench/import_bench.py                    # 100 000 rows into a temp SQLite database
+    .venv/bin/python bench/import_bench.py --rows 1000000 --no-trace
+    .venv/bin/python bench/import_bench.py --rows 5000000 --no-trace --steps import
     .venv/bin/python bench/import_bench.py --rows 20000 --format xlsx
     KPI_BENCH_URL=postgresql+psycopg://... .venv/bin/python bench/import_bench.py
     /usr/bin/time -v .venv/bin/python -m kpi import /tmp/.../bench.csv    # the file is kept; see the output
@@ -10,8 +12,11 @@ headings, decimal commas, thousands grouped with spaces, monthly values per unit
 counts (TyöDesign referrals) and half are NPS given as promoters − detractors and responses, for units
 created for the bench under the demo's TE office. The demo data is loaded first.
 
-Prints, for each step, the seconds and the peak traced Python memory (tracemalloc, which slows the code
-it traces; the times are from a separate untraced run), and the process's peak resident size at the end.
+The file is written to disk a line at a time and handed to `preview` / `run_import` as a path, which they
+read a chunk at a time (`--bytes`: as bytes in memory, as the page and the command line do), so the
+process's peak resident size is the import's own. Prints, for each step, the seconds, rows per second
+and the process's peak resident size so far, then (unless --no-trace) the peak traced Python memory
+(tracemalloc, which slows the code it traces; the times are from the untraced run).
 Speed goals live here, not in timed tests.
 """
 from __future__ import annotations
@@ -35,10 +40,12 @@ from sqlmodel import select  # noqa: E402
 
 from kpi import db, store  # noqa: E402
 from kpi.demo import load_demo  # noqa: E402
-from kpi.importing import preview, read_table, run_import  # noqa: E402
-from kpi.models import Measurement, MeasurementChange  # noqa: E402
+from kpi.importing import open_table, preview, run_import  # noqa: E402
+from kpi.models import Measurement, MeasurementChange, OrgUnit  # noqa: E402
 
 MONTHS = [f"{year}-{month:02d}" for year in range(2011, 2021) for month in range(1, 13)]  # 120 months
+HEADER = "\ufeffMittari;Yksikkö;Jakso;Arvo;Osoittaja;Nimittäjä;Kommentti\n"
+STEPS = ("read", "preview", "import", "again", "replace")
 
 
 def bench_rows(count: int, shift: int = 0):
@@ -57,13 +64,24 @@ def bench_rows(count: int, shift: int = 0):
             yield "nps", code, period, "", str(net), str(responses)
 
 
+def _csv_lines(count: int, shift: int):
+    yield HEADER
+    for indicator, unit, period, value, numerator, denominator in bench_rows(count, shift):
+        yield f"{indicator};{unit};{period};{value};{numerator};{denominator};\n"
+    yield ";;;;;;\n\n"  # what Excel leaves at the end
+
+
 def csv_file(count: int, shift: int = 0) -> bytes:
     out = io.StringIO()
-    out.write("\ufeffMittari;Yksikkö;Jakso;Arvo;Osoittaja;Nimittäjä;Kommentti\n")
-    for indicator, unit, period, value, numerator, denominator in bench_rows(count, shift):
-        out.write(f"{indicator};{unit};{period};{value};{numerator};{denominator};\n")
-    out.write(";;;;;;\n\n")  # what Excel leaves at the end
+    out.writelines(_csv_lines(count, shift))
     return out.getvalue().encode("utf-8")
+
+
+def write_csv(path: Path, count: int, shift: int = 0) -> Path:
+    """The same file as `csv_file`, written a line at a time (a 5 million row file never sits in memory)."""
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        out.writelines(_csv_lines(count, shift))
+    return path
 
 
 def xlsx_file(count: int, shift: int = 0) -> bytes:
@@ -81,15 +99,20 @@ def xlsx_file(count: int, shift: int = 0) -> bytes:
 
 
 def prepare(url: str, units: int) -> None:
+    """Migrated database with the demo and `units` bench units under TE-UUSI (added in one flush: the
+    store's one-unit-at-a-time checks would take minutes for the 40 000 units of 5 million rows)."""
     db.upgrade(url)
     engine = db.make_engine(url)
     with db.session_scope(engine) as session:
         load_demo(session, replace=True)
-        for n in range(units):
-            store.create_org_unit(session, code=f"BENCH-{n:04d}", name_fi=f"Toimipiste {n}",
-                                  name_en=f"Office {n}", parent_code="TE-UUSI", sort_order=100 + n,
-                                  actor="bench")
+        parent = store.get_unit(session, "TE-UUSI")
+        session.add_all([OrgUnit(code=f"BENCH-{n:04d}", name_fi=f"Toimipiste {n}", name_en=f"Office {n}",
+                                 parent_id=parent.id, sort_order=100 + n) for n in range(units)])
     engine.dispose()
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def measure(label: str, work, traced: bool):
@@ -106,47 +129,70 @@ def measure(label: str, work, traced: bool):
     return label, seconds, peak, result
 
 
+def count_rows(data, name: str) -> int:
+    """Read the whole file, keeping no rows (read_table would keep them all)."""
+    return sum(len(chunk) for chunk in open_table(data, name).chunks())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     parser.add_argument("--no-trace", action="store_true", help="skip the tracemalloc pass")
+    parser.add_argument("--bytes", action="store_true", help="hand the file over as bytes, not as a path")
+    parser.add_argument("--steps", default=",".join(STEPS),
+                        help=f"which steps to run, comma-separated, of {','.join(STEPS)} (default: all)")
     parser.add_argument("--cli", action="store_true",
                         help="also time `python -m kpi import` on a fresh database with /usr/bin/time -v")
     args = parser.parse_args()
+    steps = [step.strip() for step in args.steps.split(",") if step.strip()]
     folder = Path(tempfile.mkdtemp(prefix="kpi-import-bench-"))
     units = -(-args.rows // len(MONTHS))
-    make = csv_file if args.format == "csv" else xlsx_file
-    data, changed = make(args.rows), make(args.rows, shift=7)
-    path = folder / f"bench.{args.format}"
-    path.write_bytes(data)
-    print(f"{args.rows} rows, {units} units, {len(data) / 1024 / 1024:.1f} MB {args.format}: {path}")
+    path, changed_path = folder / f"bench.{args.format}", folder / f"changed.{args.format}"
+    if args.format == "csv":
+        write_csv(path, args.rows)
+        if "replace" in steps:
+            write_csv(changed_path, args.rows, shift=7)
+    else:
+        path.write_bytes(xlsx_file(args.rows))
+        if "replace" in steps:
+            changed_path.write_bytes(xlsx_file(args.rows, shift=7))
+    data = path.read_bytes() if args.bytes else path
+    changed = (changed_path.read_bytes() if args.bytes else changed_path) if "replace" in steps else None
+    print(f"{args.rows} rows, {units} units, {path.stat().st_size / 1024 / 1024:.1f} MB {args.format}: {path}"
+          f" (handed over as {'bytes' if args.bytes else 'a path'})")
+    print(f"peak resident size before the steps: {peak_rss_mb():.0f} MB")
 
     for traced in ([False] if args.no_trace else [False, True]):
         url = os.environ.get("KPI_BENCH_URL", f"sqlite:///{folder}/bench-{int(traced)}.sqlite3")
         prepare(url, units)
         engine = db.make_engine(url)
         opener = lambda: db.session_scope(engine)  # noqa: E731
-        steps = [
-            ("read the file", lambda: len(read_table(data, path.name).rows)),
-            ("preview (read + check)", lambda: preview(opener, data, path.name, replace=False, max_bytes=None).counts),
-            ("import (read + check + write)", lambda: run_import(opener, data, path.name, actor="bench",
-                                                                 replace=False, max_bytes=None).counts),
-            ("same file again (all unchanged)", lambda: run_import(opener, data, path.name, actor="bench",
-                                                                   replace=False, max_bytes=None).counts),
-            ("replace every value", lambda: run_import(opener, changed, "changed." + args.format, actor="bench",
-                                                       replace=True, max_bytes=None).counts),
-        ]
-        print("\n" + ("peak traced memory (tracemalloc)" if traced else "time"))
-        for label, work in steps:
-            label, seconds, peak, result = measure(label, work, traced)
-            shown = f"{peak / 1024 / 1024:7.1f} MB" if traced else f"{seconds:7.1f} s"
-            print(f"  {label:34} {shown}   {result}")
+        work = {
+            "read": ("read the file", lambda: count_rows(data, path.name)),
+            "preview": ("preview (read + check)", lambda: preview(opener, data, path.name, replace=False,
+                                                                  max_bytes=None).counts),
+            "import": ("import (read + check + write)", lambda: run_import(opener, data, path.name, actor="bench",
+                                                                          replace=False, max_bytes=None).counts),
+            "again": ("same file again (all unchanged)", lambda: run_import(opener, data, path.name, actor="bench",
+                                                                            replace=False, max_bytes=None).counts),
+            "replace": ("replace every value", lambda: run_import(opener, changed, "changed." + args.format,
+                                                                 actor="bench", replace=True,
+                                                                 max_bytes=None).counts),
+        }
+        print(f"\n{'peak traced memory (tracemalloc)' if traced else 'time'} on {engine.dialect.name}")
+        for step in steps:
+            label, seconds, peak, result = measure(*work[step], traced)
+            if traced:
+                print(f"  {label:34} {peak / 1024 / 1024:7.1f} MB   {result}")
+            else:
+                print(f"  {label:34} {seconds:7.1f} s {args.rows / seconds:9,.0f} rows/s   peak RSS "
+                      f"{peak_rss_mb():5.0f} MB   {result}")
         with db.session_scope(engine) as session:
             counts = [session.exec(select(func.count()).select_from(m)).one() for m in (Measurement, MeasurementChange)]
         print(f"  stored: {counts[0]} values, {counts[1]} history rows")
         engine.dispose()
-    print(f"\npeak resident size of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(f"\npeak resident size of this process: {peak_rss_mb():.0f} MB")
     if args.cli:
         time_cli(folder, path, units)
 

@@ -18,6 +18,7 @@ import errno
 import getpass
 import json
 import os
+from pathlib import Path
 import sys
 import tempfile
 from datetime import date
@@ -224,8 +225,7 @@ def _import(engine, args, settings, lang: str) -> int:
     if size > limit:  # refused before reading it into memory
         raise Failure(t("import.cli.too_big", lang, path=path, size=megabytes(size, lang),
                         limit=settings.max_upload_mb))
-    with open(path, "rb") as handle:
-        data = handle.read()
+    data = Path(path)  # read from disk a block at a time: a file of millions of rows is never all in memory
     name = os.path.basename(path)
     open_session = lambda: db.session_scope(engine)  # noqa: E731 - one session per step, as the app does
     if args.dry_run:  # writes nothing: a named person sees their scope's problems already

@@ -1,16 +1,18 @@
 """Importing indicator values from CSV and XLSX files: read, check (the preview), write all or nothing.
 
-    reader.py   bytes -> rows (encodings, separators, Finnish headers and numbers); no database
+    reader.py   bytes or a path -> rows, a chunk at a time (encodings, separators, Finnish headers and
+                numbers); no database
     plan.py     rows -> a plan: every row checked by the store's rules against the stored values
+    bulk.py     the stored values a file names, and writing rows and history in bulk (executemany / COPY)
     apply.py    preview() and run_import(): one session writes every row or none; every attempt logged
     view.py     the preview and the import log as tables and lines, in the chosen language
 
 No Streamlit here: the page and the command line both call `preview` and `run_import`.
 """
-from .apply import Outcome, SampleRow, checksum, preview, run_import
+from .apply import Outcome, SampleRow, checksum, preview, run_import, run_import_file
 from .plan import Plan, plan_import
 from .problems import Problem
-from .reader import FIELDS, Table, read_table
+from .reader import FIELDS, Table, open_table, read_table
 
-__all__ = ["FIELDS", "Outcome", "Plan", "Problem", "SampleRow", "Table", "checksum", "plan_import", "preview",
-           "read_table", "run_import"]
+__all__ = ["FIELDS", "Outcome", "Plan", "Problem", "SampleRow", "Table", "checksum", "open_table", "plan_import",
+           "preview", "read_table", "run_import", "run_import_file"]

@@ -6,13 +6,19 @@ any error, or a failure part-way, rolls the whole session back, and the refusal 
 session of its own. Callers pass `open_session`, a function returning a session scope: the command
 line passes `db.session_scope(engine)`, a page `kpi.ui.context.session`.
 
-The rows are written by `bulk.write_rows` (see there why not by store.save_measurement).
+The file is given as its bytes or as a path (`pathlib.Path`, or `run_import_file`): either way it is
+read a chunk of rows at a time (plan.StreamCheck), and `run_import` writes each chunk as soon as it is
+checked (bulk.Writer), in the one transaction, while nothing wrong has been found; at the first
+problem it rolls back what it wrote (on SQLite that also frees the database for others at once) and
+goes on checking only, so that the refusal lists every problem and the counts cover the whole file.
 """
 from __future__ import annotations
 
-import hashlib
-from contextlib import AbstractContextManager
+import gc
+import os
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
 from sqlalchemy.exc import IntegrityError
@@ -23,27 +29,15 @@ from .. import store
 from ..access.guard import as_actor, record_refusal, require
 from ..access.roles import Actor
 from ..errors import InputError
-from .bulk import write_rows
-from .plan import CHANGE, Plan, PlannedRow, Progress, plan_import
+from ..store.imports import record_import_counts
+from .bulk import Writer, finish_writes, note_cells
+from .plan import Plan, Progress, SampleRow, StreamCheck
 from .problems import Problem, display
-from .reader import read_table
+from .reader import Source, open_table
 
 OpenSession = Callable[[], AbstractContextManager[Session]]
-CHUNK = 2000
-SAMPLE_SIZE = 10
-
-
-@dataclass
-class SampleRow:
-    """A row understood, in plain values (safe to keep after the session has closed)."""
-    row: int
-    indicator: str
-    org_unit: str
-    period: str
-    value: float | None
-    decimals: int
-    action: str
-    old_value: float | None
+FileData = bytes | os.PathLike
+_NO_COUNTS = {"total": 0, "new": 0, "changed": 0, "unchanged": 0, "error": 0}
 
 
 @dataclass
@@ -67,47 +61,58 @@ class Outcome:
         return self.counts["new"] + self.counts["changed"]
 
 
-def checksum(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def checksum(data: FileData) -> str:
+    """SHA-256 of the file (its bytes, or read a block at a time from a path)."""
+    return Source.of(data).checksum()
 
 
 def _outcome(status: str, plan: Plan, digest: str, import_id: int | None = None) -> Outcome:
     return Outcome(status, plan.file_name, digest, plan.replace, plan.counts, list(plan.problems),
-                   list(plan.ignored_columns), _sample(plan.rows), import_id)
+                   list(plan.ignored_columns), plan.sample_rows(), import_id)
 
 
-def _sample(rows: list[PlannedRow]) -> list[SampleRow]:
-    """The first rows of the file, with the first rows that change a stored value among them."""
-    changing = [row for row in rows if row.action == CHANGE][:SAMPLE_SIZE // 2]
-    chosen = {row.number for row in changing}
-    picked = changing + [row for row in rows[:SAMPLE_SIZE] if row.number not in chosen][:SAMPLE_SIZE - len(changing)]
-    picked.sort(key=lambda row: row.number)
-    return [SampleRow(row.number, row.indicator.code, row.unit.code, row.period.code, row.value,
-                      row.indicator.decimals, row.action, row.existing.value if row.existing is not None else None)
-            for row in picked]
+@contextmanager
+def _collect_young_only():
+    """While a file is read and written: leave the objects that existed before out of the garbage
+    collector's full passes (gc.freeze), which otherwise walk the whole process over and over as the
+    import's own objects come and go (a sixth of a million-row import's time); put back afterwards."""
+    frozen_before = gc.get_freeze_count()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        if not frozen_before:
+            gc.unfreeze()
 
 
-def preview(open_session: OpenSession, data: bytes, file_name: str, *, replace: bool, max_bytes: int | None,
+def preview(open_session: OpenSession, data: FileData, file_name: str, *, replace: bool, max_bytes: int | None,
             progress: Progress | None = None, actor: Actor | str | None = None) -> Outcome:
     """What an import would do: counts, every error, a few rows. Writes nothing. With `actor`, the units
     outside the person's scope are shown as problems already (run_import refuses them)."""
-    table = read_table(data, file_name, max_bytes=max_bytes)
-    with open_session() as session:
-        plan = plan_import(session, table, replace=replace, progress=progress)
-        if actor is not None:
-            person = as_actor(actor)
-            plan.problems.extend(_scope_problems(person, plan))
-        return _outcome("preview", plan, checksum(data))
+    source = Source.of(data)
+    stream = open_table(source, file_name, max_bytes=max_bytes)
+    with _collect_young_only(), open_session() as session:
+        person = as_actor(actor) if actor is not None else None
+        check = StreamCheck(session, stream, replace=replace,
+                            may_edit_unit=person.may_edit_unit if person is not None else None)
+        for _part in check.parts(progress=progress):
+            pass
+        plan = check.plan
+        if person is not None:
+            plan.problems.extend(check.scope_problems())
+        return _outcome("preview", plan, source.checksum())
 
 
 class _Refused(Exception):
     pass
 
 
-def run_import(open_session: OpenSession, data: bytes, file_name: str, *, actor: Actor | str, replace: bool,
-               max_bytes: int | None, expected: dict[str, int] | None = None,
+def run_import(open_session: OpenSession, data: FileData, file_name: str, *, actor: Actor | str, replace: bool = False,
+               max_bytes: int | None = None, expected: dict[str, int] | None = None,
                progress: Progress | None = None) -> Outcome:
     """Check and write the file in one session; on any error write nothing and log the refusal.
+
+    `data`: the file's bytes, or a path (`pathlib.Path`) to read it from without holding it in memory.
 
     `expected` is the preview's counts: if the stored data changed since, the import is refused so
     that nobody applies something other than what they saw.
@@ -115,22 +120,39 @@ def run_import(open_session: OpenSession, data: bytes, file_name: str, *, actor:
     Access: a person who may not write (a viewer) gets AccessDenied and nothing is read or logged as an
     import; an editor limited to part of the unit tree gets the whole file refused, one problem per
     unit of the file outside their scope."""
-    digest = checksum(data)
-    table = read_table(data, file_name, max_bytes=max_bytes)
+    source = Source.of(data)
+    digest = source.checksum()
+    stream = open_table(source, file_name, max_bytes=max_bytes)
     plan: Plan | None = None
     try:
-        with open_session() as session:
+        with _collect_young_only(), open_session() as session:
             person = require(session, actor, action=f"import {file_name}")
             actor = str(person)
-            plan = plan_import(session, table, replace=replace, progress=progress)
-            _check_scope(session, person, plan)
+            check = StreamCheck(session, stream, replace=replace, may_edit_unit=person.may_edit_unit)
+            plan = check.plan
+            entry, failure = _check_and_write(session, check, file_name, digest, actor, replace, progress,
+                                              source.size)
+            scope = check.scope_problems()
+            if scope:
+                if entry is not None:
+                    session.rollback()  # nothing stays; and on SQLite the refusal below can be logged at once
+                    entry = None
+                plan.problems.extend(scope)
+                record_refusal(session, person.login, "outside_scope",
+                               f"import {plan.file_name}: units {', '.join(p.value for p in scope)}")
             if plan.ok and expected is not None and plan.counts != expected:
                 plan.problems.append(Problem(None, None, None, "", "import.problems.changed_since_preview"))
+            if plan.ok and failure is not None:
+                raise failure
             if not plan.ok:
                 raise _Refused()
-            entry = store.log_import(session, file_name=file_name, checksum=digest, actor=actor, status="applied",
-                                     replace=replace, counts=plan.counts)
-            write_rows(session, plan, import_id=entry.id, actor=actor, source=file_name, progress=progress)
+            if entry is None:
+                entry = store.log_import(session, file_name=file_name, checksum=digest, actor=actor,
+                                         status="applied", replace=replace, counts=_NO_COUNTS)
+            record_import_counts(session, entry, plan.counts)
+            finish_writes(session)
+            if progress:
+                progress(1.0, "writing")
             outcome = _outcome("applied", plan, digest, entry.id)
         return outcome
     except _Refused:
@@ -146,18 +168,47 @@ def run_import(open_session: OpenSession, data: bytes, file_name: str, *, actor:
                        list(plan.ignored_columns), [], entry.id)
 
 
-def _check_scope(session: Session, person: Actor, plan: Plan) -> None:
-    """One problem per unit of the file the person may not edit (the whole file is then refused)."""
-    problems = _scope_problems(person, plan)
-    plan.problems.extend(problems)
-    if problems:
-        record_refusal(session, person.login, "outside_scope",
-                       f"import {plan.file_name}: units {', '.join(p.value for p in problems)}")
+def _check_and_write(session: Session, check: StreamCheck, file_name: str, digest: str, actor: str, replace: bool,
+                     progress: Progress | None, file_size: int):
+    """Check the whole file, writing each chunk while nothing wrong has been found. Returns the import log
+    entry (None when nothing is left written) and the database's refusal of a write, if there was one."""
+    entry = writer = failure = None
+    if progress:
+        progress(0.0, "checking")
+    parts = check.parts()
+    try:
+        for part in parts:
+            if failure is None and check.clean:
+                if (part.new or part.changed) and writer is None:  # the log first: the history names it
+                    entry = store.log_import(session, file_name=file_name, checksum=digest, actor=actor,
+                                             status="applied", replace=replace, counts=_NO_COUNTS)
+                    writer = Writer.for_session(session, import_id=entry.id, actor=actor, source=file_name,
+                                                file_size=file_size)
+                try:
+                    if part.new or part.changed:
+                        note_cells(session, part)
+                        writer.write(part)
+                except (IntegrityError, StaleDataError) as error:  # someone wrote the same values meanwhile
+                    failure = error
+                    session.rollback()
+                    entry = writer = None
+            elif writer is not None:  # a problem: nothing may stay written, and the rest is only checked
+                session.rollback()
+                entry = writer = None
+            if progress:
+                progress(check.stream.fraction(), "writing" if writer is not None else "checking")
+    finally:
+        parts.close()
+    return entry, failure
 
 
-def _scope_problems(person: Actor, plan: Plan) -> list[Problem]:
-    outside = sorted({row.unit.code for row in plan.rows if not person.may_edit_unit(row.unit.id)})
-    return [Problem(None, "org_unit", None, code, "import.problems.outside_scope", {"value": code}) for code in outside]
+def run_import_file(open_session: OpenSession, path: str | os.PathLike, *, actor: Actor | str, replace: bool = False,
+                    max_bytes: int | None = None, file_name: str | None = None, expected: dict[str, int] | None = None,
+                    progress: Progress | None = None) -> Outcome:
+    """`run_import` of a file on disk, read a block at a time (the log names it by `file_name` or its name)."""
+    path = Path(path)
+    return run_import(open_session, path, file_name or path.name, actor=actor, replace=replace, max_bytes=max_bytes,
+                      expected=expected, progress=progress)
 
 
 def _note_failure(plan: Plan, error: Exception) -> None:

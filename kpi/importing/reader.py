@@ -14,17 +14,25 @@ What it copes with:
 - blank rows anywhere (skipped, but row numbers stay those the spreadsheet shows: header = row 1);
 - numbers with a decimal comma or point and thousands grouped by spaces (also no-break and narrow
   no-break spaces), a leading Unicode minus; cells with surrounding spaces.
+
+Streaming: `open_table` reads the file a chunk of rows at a time (`TableStream.chunks`), from bytes in
+memory or from a path on disk, so a file of millions of rows never sits in memory as rows; `read_table`
+collects every row (tests, small files). Both read exactly the same rows and problems.
 """
 from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from itertools import chain
+from operator import itemgetter
+from typing import Any, BinaryIO, Iterator
 
 from .problems import Problem, display
 
@@ -69,29 +77,112 @@ def header_field(text: Any) -> str | None:
     return _HEADER_TO_FIELD.get(name)
 
 
-def read_table(data: bytes, file_name: str, *, max_bytes: int | None = None) -> Table:
-    """Parse a file's bytes. Never raises for bad content; problems are in `table.problems`."""
+def read_table(data: bytes | os.PathLike, file_name: str, *, max_bytes: int | None = None) -> Table:
+    """Parse a file (its bytes, or a path). Never raises for bad content; problems are in `table.problems`."""
+    stream = open_table(data, file_name, max_bytes=max_bytes)
+    for chunk in stream.chunks():
+        stream.table.rows.extend(chunk)
+    return stream.table
+
+
+class Source:
+    """An import file: its bytes in memory, or a path on disk read a block at a time (never whole)."""
+
+    BLOCK = 1 << 20
+
+    def __init__(self, data: bytes | bytearray | memoryview | os.PathLike | str):
+        if isinstance(data, (bytes, bytearray, memoryview)):
+            self.data: bytes | None = bytes(data) if not isinstance(data, bytes) else data
+            self.path: str | None = None
+        else:
+            self.data, self.path = None, os.fspath(data)
+
+    @staticmethod
+    def of(data) -> Source:
+        return data if isinstance(data, Source) else Source(data)
+
+    @property
+    def size(self) -> int:
+        return len(self.data) if self.data is not None else os.path.getsize(self.path)
+
+    def open(self) -> BinaryIO:
+        return io.BytesIO(self.data) if self.data is not None else open(self.path, "rb")  # noqa: SIM115
+
+    def head(self, size: int) -> bytes:
+        if self.data is not None:
+            return self.data[:size]
+        with self.open() as handle:
+            return handle.read(size)
+
+    def blocks(self) -> Iterator[bytes | memoryview]:
+        if self.data is not None:
+            view = memoryview(self.data)
+            for start in range(0, len(view), self.BLOCK):
+                yield view[start:start + self.BLOCK]
+            return
+        with self.open() as handle:
+            while block := handle.read(self.BLOCK):
+                yield block
+
+    def checksum(self) -> str:
+        if self.data is not None:
+            return hashlib.sha256(self.data).hexdigest()
+        digest = hashlib.sha256()
+        for block in self.blocks():
+            digest.update(block)
+        return digest.hexdigest()
+
+    def is_blank(self) -> bool:
+        """Empty, or nothing but ASCII white space (as bytes.isspace() says)."""
+        if self.data is not None:
+            return not self.data or self.data.isspace()
+        return all(bytes(block).isspace() for block in self.blocks())
+
+
+class TableStream:
+    """A file being read: `table` holds what is known about it (format, columns, problems so far), and
+    `chunks()` yields its rows, (row number, cells in FIELDS order), a list at a time. Problems found
+    while reading (a row with too many cells, an unreadable line) are appended to `table.problems` as the
+    rows around them are read."""
+
+    def __init__(self, table: Table, chunks=None, position=None):
+        self.table = table
+        self._chunks = chunks
+        self._position = position
+
+    def chunks(self, size: int = 5000) -> Iterator[list[tuple[int, tuple[Any, ...]]]]:
+        if self._chunks is not None:
+            yield from self._chunks(size)
+
+    def fraction(self) -> float:
+        """How far into the file the reading has got (0..1), for a progress bar."""
+        return min(max(self._position(), 0.0), 1.0) if self._position is not None else 0.0
+
+
+def open_table(data: bytes | os.PathLike | Source, file_name: str, *, max_bytes: int | None = None) -> TableStream:
+    """Start reading a file (its bytes, or a path to stream it from). Never raises for bad content."""
+    source = Source.of(data)
     table = Table(file_name=file_name)
-    if max_bytes is not None and len(data) > max_bytes:
+    size = source.size
+    if max_bytes is not None and size > max_bytes:
         table.problems.append(Problem(None, None, None, "", "import.problems.too_big",
-                                      {"size": _megabytes(len(data)), "limit": _megabytes(max_bytes)}))
-        return table
-    if not data or data.isspace():
+                                      {"size": _megabytes(size), "limit": _megabytes(max_bytes)}))
+        return TableStream(table)
+    if source.is_blank():
         table.problems.append(Problem(None, None, None, "", "import.problems.empty_file"))
-        return table
+        return TableStream(table)
     lower = file_name.lower()
-    if data.startswith(_OLE_MAGIC) or lower.endswith(".xls"):
+    head = source.head(4)
+    if head.startswith(_OLE_MAGIC) or lower.endswith(".xls"):
         table.problems.append(Problem(None, None, None, "", "import.problems.old_excel"))
-        return table
-    if data.startswith(_XLSX_MAGIC) or lower.endswith(".xlsx"):
+        return TableStream(table)
+    if head.startswith(_XLSX_MAGIC) or lower.endswith(".xlsx"):
         table.format = "xlsx"
-        records = _xlsx_records(data, table)
-    else:
-        table.format = "csv"
-        records = _csv_records(data, table)
-    if records is not None:
-        _take_records(records, table)
-    return table
+        reading = _XlsxReading(source, table)
+        return TableStream(table, reading.chunks, reading.fraction)
+    table.format = "csv"
+    reading = _CsvReading(source, table, size)
+    return TableStream(table, reading.chunks, reading.fraction)
 
 
 def _megabytes(size: int) -> float:
@@ -102,37 +193,85 @@ def _megabytes(size: int) -> float:
 
 def decode(data: bytes) -> tuple[str, str]:
     """(text, encoding): UTF-16 by its BOM, else UTF-8 (BOM optional), else Windows-1252."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    codec, name = choose_encoding(Source(data))
+    return data.decode(codec), name
+
+
+def choose_encoding(source: Source) -> tuple[str, str]:
+    """(codec, encoding's name): UTF-16 by its BOM, else UTF-8 (BOM optional), else Windows-1252, else
+    Latin-1 (which never fails): the first that decodes the whole file, checked a block at a time."""
+    candidates = [("utf-8-sig", "utf-8"), ("cp1252", "windows-1252")]
+    if source.head(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        candidates.insert(0, ("utf-16", "utf-16"))
+    for codec, name in candidates:
+        decoder = codecs.getincrementaldecoder(codec)()
         try:
-            return data.decode("utf-16"), "utf-16"
+            for block in source.blocks():
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            pass
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "windows-1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"  # never fails; the checks below say what is wrong
+            continue
+        return codec, name
+    return "latin-1", "latin-1"  # the checks below say what is wrong
 
 
-def _csv_records(data: bytes, table: Table):
-    text, table.encoding = decode(data)
-    first_char = re.search(r"\S", text)
-    if first_char is None:
-        table.problems.append(Problem(None, None, None, "", "import.problems.empty_file"))
-        return None
-    line_start = max(text.rfind("\n", 0, first_char.start()), text.rfind("\r", 0, first_char.start())) + 1
-    line_end = min((i for i in (text.find("\n", line_start), text.find("\r", line_start)) if i >= 0),
-                   default=len(text))
-    first = text[line_start:line_end].strip()
-    if first.lower().startswith("sep=") and len(first) <= 5:  # Excel's hint line; Excel does not show it as a row
-        table.separator = first[4:] or ","
-        text = text[line_end:].lstrip("\r\n")
-    else:
-        table.separator = _sniff(text[line_start:line_end])
-    return _numbered_csv(text, table)
+_NON_SPACE = re.compile(r"\S")
+_TERMINATORS_ONLY = frozenset({"\n", "\r", "\r\n"})
+
+
+class _CsvReading:
+    """A CSV file as lines of text, decoded a block at a time (the encoding is chosen over the whole file
+    first), then as rows. The same rows, row numbers and problems as parsing the whole text at once."""
+
+    def __init__(self, source: Source, table: Table, size: int):
+        self.source, self.table, self.size = source, table, max(size, 1)
+        self.binary: BinaryIO | None = None
+
+    def fraction(self) -> float:
+        try:
+            return self.binary.tell() / self.size if self.binary is not None and not self.binary.closed else 0.0
+        except (OSError, ValueError):
+            return 0.0
+
+    def chunks(self, size: int):
+        codec, self.table.encoding = choose_encoding(self.source)
+        self.binary = self.source.open()
+        text = io.TextIOWrapper(self.binary, encoding=codec, newline="")
+        try:
+            lines = self._lines(text)
+            if lines is not None:
+                yield from _csv_chunks(lines, self.table, size)
+        finally:
+            text.close()  # and the file under it
+
+    def _lines(self, text: Iterator[str]) -> Iterator[str] | None:
+        """The lines to parse, the separator chosen: from the first line with anything but white space on
+        it, an Excel `sep=` hint (dropped, with the empty lines after it) or the header to sniff."""
+        table = self.table
+        head: list[str] = []
+        for line in text:  # lines end in \n, \r or \r\n (kept), as io.StringIO(text, newline="") gives them
+            head.append(line)
+            if _NON_SPACE.search(line):
+                break
+        else:
+            table.problems.append(Problem(None, None, None, "", "import.problems.empty_file"))
+            return None
+        content = head[-1].rstrip("\r\n")
+        first = content.strip()
+        if first.lower().startswith("sep=") and len(first) <= 5:  # Excel's hint line; Excel does not show it as a row
+            table.separator = first[4:] or ","
+            return _after_empty_lines(text)
+        table.separator = _sniff(content)
+        return chain(head, text)
+
+
+def _after_empty_lines(lines: Iterator[str]) -> Iterator[str]:
+    """The lines after any that hold nothing but a line break (what text.lstrip("\r\n") leaves)."""
+    for line in lines:
+        if line not in _TERMINATORS_ONLY:
+            yield line
+            break
+    yield from lines
 
 
 def _sniff(header_line: str) -> str:
@@ -147,8 +286,58 @@ def _sniff(header_line: str) -> str:
     return max(_SEPARATORS, key=score)
 
 
-def _numbered_csv(text: str, table: Table):
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=table.separator)
+def _csv_chunks(lines: Iterator[str], table: Table, size: int):
+    """Rows of a CSV file, `size` at a time: what `_take_records` makes of the records, with the
+    per-cell work for the rows after the header done as few Python steps as possible (this loop runs
+    millions of times)."""
+    reader = csv.reader(lines, delimiter=table.separator)
+    records = _numbered(reader, table)
+    header = _Header(table)
+    for number, cells in records:  # up to and including the header
+        if header.take(number, cells, records):
+            break
+    if not header.width or header.failed:
+        header.finish(False)
+        return
+    width, positions = header.width, header.positions
+    needed = max(positions.values()) + 1
+    # Cells in FIELDS order from a row padded to `needed` cells with None appended: index -1 is None.
+    pick = itemgetter(*[positions.get(name, -1) for name in FIELDS])
+    strip = str.strip
+    rows: list[tuple[int, tuple[Any, ...]]] = []
+    number = header.number
+    found = False
+    try:
+        for record in reader:
+            number += 1
+            cells = list(map(strip, record))
+            if not any(cells):
+                continue
+            count = len(cells)
+            if count > width and any(cells[width:]):  # e.g. 1,5 unquoted in a comma-separated file
+                extra = next(cell for cell in cells[width:] if cell)
+                table.problems.append(Problem(number, None, None, extra, "import.problems.extra_cells",
+                                              {"count": count, "columns": width}))
+                continue
+            if count < needed:
+                cells += [""] * (needed - count)
+            cells.append(None)
+            row = pick(cells)
+            if not any(row):
+                continue  # only ignored columns are filled
+            rows.append((number, row))
+            found = True
+            if len(rows) >= size:
+                yield rows
+                rows = []
+    except csv.Error:
+        table.problems.append(Problem(number + 1, None, None, "", "import.problems.unreadable_csv"))
+    if rows:
+        yield rows
+    header.finish(found)
+
+
+def _numbered(reader, table: Table):
     number = 0
     while True:
         try:
@@ -164,28 +353,61 @@ def _numbered_csv(text: str, table: Table):
 
 # --- XLSX -------------------------------------------------------------------------------------------
 
-def _xlsx_records(data: bytes, table: Table):
+class _XlsxReading:
+    def __init__(self, source: Source, table: Table):
+        self.source, self.table = source, table
+        self.done = self.total = 0
+
+    def fraction(self) -> float:
+        return self.done / self.total if self.total else 0.0
+
+    def chunks(self, size: int):
+        records = _xlsx_records(self.source, self.table, self)
+        if records is None:
+            return
+        rows: list[tuple[int, tuple[Any, ...]]] = []
+        for row in _take_records(records, self.table):
+            rows.append(row)
+            if len(rows) >= size:
+                yield rows
+                rows = []
+        if rows:
+            yield rows
+
+
+def _xlsx_records(source: Source, table: Table, reading: _XlsxReading | None = None):
+    handle = source.open()  # a file object either way: openpyxl then reads it whatever the file is called
     try:
         import openpyxl
 
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
         sheet = book.worksheets[0]
     except Exception as error:  # noqa: BLE001 - openpyxl has many ways of saying "this is not a workbook"
+        handle.close()
         table.problems.append(Problem(None, None, None, "", "import.problems.unreadable_xlsx",
                                       {"detail": type(error).__name__}))
         return None
-    return _xlsx_rows(book, sheet, table)
+    if reading is not None:
+        try:
+            reading.total = int(sheet.max_row or 0)
+        except Exception:  # noqa: BLE001 - only for the progress bar
+            reading.total = 0
+    return _xlsx_rows(book, sheet, table, reading, handle)
 
 
-def _xlsx_rows(book, sheet, table: Table):
+def _xlsx_rows(book, sheet, table: Table, reading: _XlsxReading | None = None, handle: BinaryIO | None = None):
     try:
         for number, row in enumerate(sheet.iter_rows(max_col=_XLSX_MAX_COLUMNS), start=1):
+            if reading is not None:
+                reading.done = number
             yield number, [_xlsx_cell(cell) for cell in row]
     except Exception as error:  # noqa: BLE001 - damage found part-way through the sheet
         table.problems.append(Problem(None, None, None, "", "import.problems.unreadable_xlsx",
                                       {"detail": type(error).__name__}))
     finally:
         book.close()
+        if handle is not None:
+            handle.close()
 
 
 def _xlsx_cell(cell) -> Any:
@@ -216,18 +438,47 @@ def _date_cell(value: date, number_format: str) -> str:
 
 # --- the rows ---------------------------------------------------------------------------------------
 
-def _take_records(records, table: Table) -> None:
-    """Find the header (the first non-blank row), map its columns, keep the non-blank rows after it."""
-    positions: dict[str, int] = {}
-    width = 0  # cells in the header row, up to its last heading
+class _Header:
+    """The header row: the first non-blank record; its columns mapped to FIELDS."""
+
+    def __init__(self, table: Table):
+        self.table = table
+        self.positions: dict[str, int] = {}
+        self.width = 0      # cells in the header row, up to its last heading
+        self.number = 0     # its row number
+        self.failed = False
+
+    def take(self, number: int, cells: list, records) -> bool:
+        """Look at a record before the header: True once the header has been read (or refused)."""
+        if not any(cell != "" for cell in cells):
+            return False
+        self.width = max(i for i, cell in enumerate(cells) if cell != "") + 1
+        self.number = number
+        if not _read_header(number, cells, self.table, self.positions):
+            self.failed = True
+            _drain(records)
+        return True
+
+    def finish(self, found_rows: bool) -> None:
+        if not self.width:
+            self.table.problems.append(Problem(None, None, None, "", "import.problems.empty_file"))
+        elif not self.failed and not found_rows and not self.table.problems:
+            self.table.problems.append(Problem(None, None, None, "", "import.problems.no_rows"))
+
+
+def _take_records(records, table: Table):
+    """Find the header (the first non-blank row), map its columns, yield the non-blank rows after it."""
+    header = _Header(table)
+    for number, cells in records:
+        if header.take(number, cells, records):
+            break
+    if not header.width or header.failed:
+        header.finish(False)
+        return
+    positions, width = header.positions, header.width
+    found = False
     for number, cells in records:
         if not any(cell != "" for cell in cells):
-            continue
-        if not width:
-            width = max(i for i, cell in enumerate(cells) if cell != "") + 1
-            if not _read_header(number, cells, table, positions):
-                _drain(records)
-                return
             continue
         extra = next((cell for cell in cells[width:] if cell != ""), None)
         if extra is not None:  # e.g. 1,5 unquoted in a comma-separated file
@@ -238,11 +489,9 @@ def _take_records(records, table: Table) -> None:
                     else "" for name in FIELDS)
         if all(cell in ("", None) for cell in row):
             continue  # only ignored columns are filled
-        table.rows.append((number, row))
-    if not width:
-        table.problems.append(Problem(None, None, None, "", "import.problems.empty_file"))
-    elif not table.rows and not table.problems:
-        table.problems.append(Problem(None, None, None, "", "import.problems.no_rows"))
+        found = True
+        yield number, row
+    header.finish(found)
 
 
 def _drain(records) -> None:

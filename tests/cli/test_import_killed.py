@@ -44,7 +44,8 @@ def _writing(url: str, pid: int) -> bool:
         with engine.connect() as connection:
             return bool(connection.execute(sa.text(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND backend_xid IS NOT NULL AND query ILIKE 'INSERT INTO measurement%'")).scalar())
+                "AND backend_xid IS NOT NULL AND (query ILIKE 'INSERT INTO measurement%' "
+                "OR query ILIKE 'COPY measurement%')")).scalar())
     finally:
         engine.dispose()
 
