@@ -292,12 +292,8 @@ def _csv_chunks(lines: Iterator[str], table: Table, size: int):
     millions of times)."""
     reader = csv.reader(lines, delimiter=table.separator)
     records = _numbered(reader, table)
-    header = _Header(table)
-    for number, cells in records:  # up to and including the header
-        if header.take(number, cells, records):
-            break
-    if not header.width or header.failed:
-        header.finish(False)
+    header = _header_of(records, table)
+    if header is None:
         return
     width, positions = header.width, header.positions
     needed = max(positions.values()) + 1
@@ -466,14 +462,22 @@ class _Header:
             self.table.problems.append(Problem(None, None, None, "", "import.problems.no_rows"))
 
 
-def _take_records(records, table: Table):
-    """Find the header (the first non-blank row), map its columns, yield the non-blank rows after it."""
+def _header_of(records, table: Table) -> _Header | None:
+    """Read records up to and including the header; None (its problems noted) when there is none to use."""
     header = _Header(table)
     for number, cells in records:
         if header.take(number, cells, records):
             break
     if not header.width or header.failed:
         header.finish(False)
+        return None
+    return header
+
+
+def _take_records(records, table: Table):
+    """Find the header (the first non-blank row), map its columns, yield the non-blank rows after it."""
+    header = _header_of(records, table)
+    if header is None:
         return
     positions, width = header.positions, header.width
     found = False
