@@ -8,6 +8,7 @@ from .domain.periods import PeriodKind, parse_period
 from .domain.vocabulary import Aggregation, Comparator
 from .i18n import format_number, format_percent, t
 from .models import Indicator
+from .plain_text import escape_markdown
 
 
 def analysis_markdown(analysis: ShortfallAnalysis, indicator: Indicator, lang: str) -> str:
@@ -49,7 +50,8 @@ class _Words:
 
     def value(self, value: float | None) -> str:
         from .present import value_text
-        return value_text(value, self.decimals, self.indicator.unit_label, self.lang)
+        # The unit label is typed by people and this text is Markdown: escaped (a label "$" would open math).
+        return escape_markdown(value_text(value, self.decimals, self.indicator.unit_label, self.lang))
 
     def target(self, analysis: ShortfallAnalysis) -> str:
         from .present import target_text, unit_label
@@ -137,7 +139,7 @@ def _part_lines(parts: list[Contribution], main: Contribution | None, words: _Wo
         return []
     lang = words.lang
     even = words.aggregation is Aggregation.SUM or (units and words.aggregation is Aggregation.LAST_VALUE)
-    common = dict(part=main.label, actual=words.value(main.actual), gap=words.number(main.gap, signed=True),
+    common = dict(part=escape_markdown(main.label), actual=words.value(main.actual), gap=words.number(main.gap, signed=True),
                   even=words.value(main.reference))
     if even:
         text = t("analysis.main_unit_even" if units else "analysis.main_part_even", lang, **common)
@@ -149,7 +151,7 @@ def _part_lines(parts: list[Contribution], main: Contribution | None, words: _Wo
     if main.share is not None:
         text += t("analysis.share", lang, share=format_percent(main.share * 100, 0, lang))
     lines = [text + "."]
-    others = [f"{p.label} {words.value(p.actual)} ({words.number(p.gap, signed=True)})"
+    others = [f"{escape_markdown(p.label)} {words.value(p.actual)} ({words.number(p.gap, signed=True)})"
               for p in parts if p.below and p is not main]
     if others:
         key = "analysis.also_below_units" if units else "analysis.also_below"
@@ -163,7 +165,7 @@ def _without_data(analysis: ShortfallAnalysis) -> list[str]:
     to_come = set(analysis.pace.remaining) if analysis.pace else set()
     if analysis.running and analysis.pace is None and analysis.data_through:
         to_come = {p.key for p in analysis.by_part if parse_period(p.key).start > analysis.data_through}
-    return [p.label for p in analysis.by_part if p.actual is None and p.key not in to_come]
+    return [escape_markdown(p.label) for p in analysis.by_part if p.actual is None and p.key not in to_come]
 
 
 def _pace_lines(analysis: ShortfallAnalysis, pace: Pace, words: _Words) -> list[str]:

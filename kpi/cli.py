@@ -32,6 +32,7 @@ from .demo import DatabaseNotEmpty, load_demo
 from .domain.periods import PeriodParseError, parse_period
 from .errors import InputError
 from .i18n import LANGUAGES, format_number, t
+from .plain_text import drawable
 from .importing import preview, run_import
 from .importing.view import formatted_counts, megabytes, summary
 from .present import target_text
@@ -325,7 +326,7 @@ def _report(engine, args, lang: str) -> int:
     print(t("reports.cli.written", lang, path=args.out,
             size=format_number(max(1, round(len(report.content) / 1024)), 0, lang)))
     if report.covers:
-        print(t("reports.covers", lang, count=len(report.covers), names="; ".join(report.covers)))
+        print(t("reports.covers", lang, count=len(report.covers), names=drawable("; ".join(report.covers))))
     else:
         print(t("reports.covers_none_binding" if args.kind == "binding-statement" else "reports.covers_none", lang))
     return 0
@@ -372,7 +373,9 @@ def _table(rows, lang: str, period: str) -> str:
     body = []
     for row in rows:
         body.append([
-            t(f"status.{row.status}", lang), row.indicator_name, row.org_unit_name or t("units.whole", lang),
+            # Names drawable: a stored escape sequence must not rewrite the reader's terminal.
+            t(f"status.{row.status}", lang), drawable(row.indicator_name),
+            drawable(row.org_unit_name) or t("units.whole", lang),
             format_number(row.actual, row.decimals, lang) + ("*" if row.running else ""),
             target_text(row.comparator, row.target, row.target_upper, row.decimals, lang),
             format_number(row.gap, row.decimals, lang, signed=True),

@@ -24,6 +24,7 @@ from sqlmodel import Session
 
 from . import store
 from .domain.periods import Period
+from .plain_text import drawable
 
 # The import format's columns come first, under the import's own names, so an exported file can be
 # imported back; the columns after them say where a value came from and who last changed it.
@@ -125,7 +126,8 @@ def _xlsx_cell(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 53:
         return int(value)  # 488, not 488.0
     if isinstance(value, str):
-        return safe_text(ILLEGAL_CHARACTERS_RE.sub("", value))  # control characters XLSX cannot hold
+        # control characters and non-characters XLSX cannot hold
+        return safe_text(ILLEGAL_CHARACTERS_RE.sub("", drawable(value, multiline=True)))
     return value
 
 

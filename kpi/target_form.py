@@ -22,6 +22,7 @@ from .domain.vocabulary import Comparator
 from .errors import InputError
 from .i18n import format_number, t
 from .models import Indicator, OrgUnit, Target, TargetChange
+from .plain_text import escape_markdown  # noqa: F401 - the pages import it from here too
 from .present import target_text
 from .store.inputs import parse_number
 
@@ -238,14 +239,6 @@ def retire_from_form(session: Session, *, target_id: int, expected_version: int,
 
 
 # --- what the page shows in words ------------------------------------------------------------------------
-
-_MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|~$#"})
-
-
-def escape_markdown(text: str) -> str:
-    """People's own words (a reason, a name) shown as written, never read as Markdown."""
-    return " ".join((text or "").split("\n")).translate(_MARKDOWN_SPECIALS)
-
 
 def field_label(name: str, lang: str) -> str:
     label = t("targets.col_retired" if name == "retired_from" else f"fields.{name}", lang)

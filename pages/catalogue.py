@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi import store
+from kpi.plain_text import escape_markdown
 from kpi.domain.vocabulary import Aggregation, Direction, Nature, Timing
 from kpi.errors import InputError
 from kpi.i18n import catalogue, format_number, t
@@ -44,7 +45,7 @@ def theme_name(theme: str) -> str:
 
 
 def refused(error: InputError) -> str:
-    return t("catalogue.refused", lang, problem=error.message(lang))
+    return t("catalogue.refused", lang, problem=escape_markdown(error.message(lang)))
 
 
 def _forget(prefix: str, fields) -> None:

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi import data_grid, export, store
+from kpi.plain_text import escape_markdown
 from kpi.domain.periods import PeriodParseError, parse_period
 from kpi.errors import InputError
 from kpi.i18n import format_number, t
@@ -157,12 +158,12 @@ if save:
             current = store.get_indicator(db, indicator.code)
             done = data_grid.save_edits(db, current, edits, actor=current_actor(), reason=reason)
     except data_grid.GridSaveRefused as refused:
-        lines = "\n".join(f"- {problem.message(lang)}" for problem in refused.problems)
+        lines = "\n".join(f"- {escape_markdown(problem.message(lang))}" for problem in refused.problems)
         st.error(f"{t('entry.nothing_saved', lang)}\n\n{lines}")
         if any(p.error.key in ("stale_measurement", "duplicate_measurement") for p in refused.problems):
             st.info(t("entry.stale_hint", lang))
     except InputError as error:
-        st.error(f"{t('entry.nothing_saved', lang)}\n\n- {error.message(lang)}")
+        st.error(f"{t('entry.nothing_saved', lang)}\n\n- {escape_markdown(error.message(lang))}")
     else:
         st.session_state["entry_flash"] = t("entry.saved", lang, created=done["create"], updated=done["update"],
                                             deleted=done["delete"])
@@ -171,7 +172,7 @@ if save:
 elif edits:
     problems = data_grid.check_edits(indicator, edits)  # as the person types; the reason is asked at save
     if problems:
-        lines = "\n".join(f"- {problem.message(lang)}" for problem in problems)
+        lines = "\n".join(f"- {escape_markdown(problem.message(lang))}" for problem in problems)
         st.warning(f"{t('entry.check_rows', lang)}\n\n{lines}")
 
 st.subheader(t("entry.history", lang))

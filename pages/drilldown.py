@@ -3,6 +3,7 @@ the verdict the shortfall's explanation and automatic analysis, and the indicato
 import pandas as pd
 import streamlit as st
 
+from kpi.plain_text import escape_markdown
 from kpi.analysis import analysis_markdown
 from kpi.ui import chart_specs
 from kpi.domain.periods import PeriodParseError, parse_period
@@ -64,25 +65,25 @@ except PeriodParseError:
 try:
     view = data.drilldown(indicator, period, None if unit == AUTO else unit, lang)
 except InputError as error:
-    st.warning(error.message(lang))
+    st.warning(escape_markdown(error.message(lang)))
     st.stop()
 st.query_params.update({"indicator": indicator, "period": period.code} | ({} if unit == AUTO else {"unit": unit}))
 
 current, decimals, label = view.current, view.indicator.decimals, view.indicator.unit_label
-st.title(view.name)
-st.caption(f"{view.unit_name} · {period.code}" + (f" · **{t('drilldown.binding', lang)}**"
+st.title(escape_markdown(view.name))
+st.caption(f"{escape_markdown(view.unit_name)} · {period.code}" + (f" · **{t('drilldown.binding', lang)}**"
                                                  if view.target is not None and view.target.binding else ""))
 if view.target is None:
-    st.markdown(f"### {value_text(current.actual, decimals, label, lang)}")
+    st.markdown(f"### {escape_markdown(value_text(current.actual, decimals, label, lang))}")
     st.caption(t("drilldown.no_target", lang))
 else:
     verdict = t("drilldown.verdict", lang, status=status_label(current.status, lang),
-                actual=value_text(current.actual, decimals, label, lang),
+                actual=escape_markdown(value_text(current.actual, decimals, label, lang)),
                 target=target_text(view.target.comparator, view.target.threshold, view.target.threshold_upper,
                                    decimals, lang),
                 gap=format_number(view.gap, decimals, lang, signed=True))
     st.markdown(f"### {verdict}")
-st.info(view.rule_text)
+st.info(escape_markdown(view.rule_text))
 
 # Why (the explanation, the automatic analysis beside it) and what is done about it, next to the verdict.
 analysis = data.analysis(indicator, period, view.unit_code, lang) if view.target is not None else None
@@ -158,7 +159,8 @@ st.caption(t("drilldown.pick_hint", lang))
 # The bars' figures as text too: for screen readers, and for anyone copying them into minutes.
 for points in (view.parts, view.units):
     if points:
-        st.caption(" · ".join(f"{p.label}: {value_text(p.actual, decimals, label, lang)}" for p in points))
+        st.caption(" · ".join(escape_markdown(f"{p.label}: {value_text(p.actual, decimals, label, lang)}")
+                              for p in points))
 
 st.subheader(t("drilldown.values", lang))
 columns = {"unit": "col_unit", "period": "col_period", "label": "col_label", "value": "col_value",

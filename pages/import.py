@@ -2,6 +2,7 @@
 import streamlit as st
 
 from kpi import store
+from kpi.plain_text import escape_markdown
 from kpi.i18n import format_number, t
 from kpi.importing import preview, run_import
 from kpi.importing.view import formatted_counts, log_frame, problems_frame, sample_frame
@@ -44,9 +45,9 @@ def show_problems(outcome) -> None:
 done = st.session_state.pop("import_done", None)  # what the last save did, shown once
 if done is not None:
     if done.status == "applied":
-        st.success(t("import.applied", lang, file=done.file_name, **formatted_counts(done.counts, lang)), icon="✅")
+        st.success(t("import.applied", lang, file=escape_markdown(done.file_name), **formatted_counts(done.counts, lang)), icon="✅")
     else:
-        st.error(t("import.refused", lang, file=done.file_name, count=format_number(len(done.problems), 0, lang)),
+        st.error(t("import.refused", lang, file=escape_markdown(done.file_name), count=format_number(len(done.problems), 0, lang)),
                  icon="❌")
         show_problems(done)
 
@@ -72,7 +73,7 @@ if upload is not None:
             bar.empty()
         st.session_state["import_preview"] = (wanted, outcome)
 
-    st.subheader(t("import.preview", lang, file=upload.name))
+    st.subheader(t("import.preview", lang, file=escape_markdown(upload.name)))
     for column, name in zip(st.columns(5), ("total", "new", "changed", "unchanged", "error")):
         column.metric(t(f"import.metric_{name}", lang), format_number(outcome.counts[name], 0, lang))
     if outcome.ignored_columns:

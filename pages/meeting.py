@@ -2,6 +2,7 @@
 target shown, its explanation, open actions and earlier decisions, and the review session's decisions and actions."""
 import streamlit as st
 
+from kpi.plain_text import escape_markdown
 from kpi.ui import chart_specs
 from kpi.domain.periods import PeriodParseError, parse_period
 from kpi.i18n import format_number, t
@@ -83,9 +84,9 @@ counter.markdown(f"<div style='text-align:center;font-size:1.6rem;font-weight:70
 forward.button(t("meeting.next", lang), on_click=step, args=(1,), disabled=position == len(items) - 1,
                key="meeting_next", width="stretch", type="primary")
 
-st.header(row.indicator_name, divider="gray")
+st.header(escape_markdown(row.indicator_name), divider="gray")
 binding = f" · **{t('meeting.binding', lang)}**" if row.binding else ""
-st.markdown(f"#### {STATUS_ICON[row.status]} {t(f'status.{row.status}', lang)} · {row.org_unit_name} · "
+st.markdown(f"#### {STATUS_ICON[row.status]} {t(f'status.{row.status}', lang)} · {escape_markdown(row.org_unit_name)} · "
             f"{row.period}{binding}")
 
 figures, chart = st.columns([2, 3])

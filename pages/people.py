@@ -11,7 +11,8 @@ from kpi.access import people
 from kpi.errors import InputError
 from kpi.i18n import t
 from kpi.settings import get_settings
-from kpi.target_form import escape_markdown, when_text
+from kpi.plain_text import escape_markdown
+from kpi.target_form import when_text
 from kpi.ui import data
 from kpi.ui.auth import role_text
 from kpi.ui.context import current_actor, current_language, leave_legacy_pages_mode, session
@@ -61,7 +62,7 @@ def add_person() -> None:
             login = person.login
     except InputError as error:
         st.session_state[ADD + "password"] = ""
-        flash("add", "error", error.message(lang))
+        flash("add", "error", escape_markdown(error.message(lang)))
         return
     for name in ("login", "name", "password"):
         st.session_state[ADD + name] = ""
@@ -75,7 +76,7 @@ def change_role() -> None:
             people.set_role(db, login=login or "", role=st.session_state.get(CHANGE + "role") or "viewer",
                             scope_unit=st.session_state.get(CHANGE + "scope") or None, by=current_actor())
     except InputError as error:
-        flash("change", "error", error.message(lang))
+        flash("change", "error", escape_markdown(error.message(lang)))
         return
     flash("change", "success", t("people_page.changed", lang, login=login))
 
@@ -86,7 +87,7 @@ def change_state(enable: bool) -> None:
         with session() as db:
             (people.enable_person if enable else people.disable_person)(db, login=login or "", by=current_actor())
     except InputError as error:
-        flash("state", "error", error.message(lang))
+        flash("state", "error", escape_markdown(error.message(lang)))
         return
     flash("state", "success", t("people_page.enabled_done" if enable else "people_page.disabled_done", lang,
                                 login=login))

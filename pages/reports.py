@@ -8,6 +8,7 @@ from datetime import date
 
 import streamlit as st
 
+from kpi.plain_text import escape_markdown
 from kpi.domain.periods import PeriodKind, PeriodParseError, parse_period
 from kpi.errors import InputError
 from kpi.i18n import format_number, t
@@ -97,7 +98,7 @@ if requested:
         except (ReportError, InputError) as error:
             status.update(label=t("reports.failed", lang), state="error", expanded=True)
             st.session_state.pop("reports_result", None)
-            st.error(error.message(lang))
+            st.error(escape_markdown(error.message(lang)))
             st.stop()
         seconds = format_number(time.perf_counter() - started, 1, lang)
         status.update(label=t("reports.built", lang, seconds=seconds), state="complete")
@@ -106,10 +107,10 @@ if requested:
 result = st.session_state.get("reports_result")
 if result and result[0] == choice:
     report = result[1]
-    st.download_button(t("reports.download", lang, file=report.file_name), data=report.content,
+    st.download_button(t("reports.download", lang, file=escape_markdown(report.file_name)), data=report.content,
                        file_name=report.file_name, mime=report.mime, key="reports_download", type="primary",
                        icon=":material/download:", on_click="ignore")
     if report.covers:
-        st.caption(t("reports.covers", lang, count=len(report.covers), names="; ".join(report.covers)))
+        st.caption(t("reports.covers", lang, count=len(report.covers), names=escape_markdown("; ".join(report.covers))))
     else:
         st.caption(t("reports.covers_none_binding" if kind == "binding-statement" else "reports.covers_none", lang))

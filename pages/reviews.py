@@ -8,7 +8,8 @@ from kpi import store
 from kpi.errors import InputError
 from kpi.i18n import t
 from kpi.safe_text import safe_markdown
-from kpi.target_form import day_text, escape_markdown, when_text
+from kpi.plain_text import escape_markdown
+from kpi.target_form import day_text, when_text
 from kpi.ui import data
 from kpi.ui import review_widgets as rw
 from kpi.ui.context import current_actor, current_language, leave_legacy_pages_mode, session
@@ -50,7 +51,7 @@ def create_review() -> None:
                                          attendees=typed["attendees"], notes=typed["notes"], actor=current_actor())
             review_id, held_on = review.id, review.held_on
     except InputError as error:
-        flash("new", "error", error.message(lang))
+        flash("new", "error", escape_markdown(error.message(lang)))
         return
     reset_new_form(lang)
     st.session_state[OPEN] = review_id

@@ -2,6 +2,7 @@
 summary the binding misses still lacking an approved explanation, under the table the open corrective actions."""
 import streamlit as st
 
+from kpi.plain_text import escape_markdown
 from kpi.domain.periods import PeriodParseError, parse_period
 from kpi.i18n import t
 from kpi.present import STATUS_COLOUR, scorecard_frame, status_label
@@ -87,9 +88,9 @@ with missing_column:
                 # A link's label does not wrap: the unit goes on a line of its own under it.
                 st.page_link(DRILLDOWN_PAGE, icon="📝", width="stretch",
                              query_params=drilldown_params(row.indicator, row.period, row.org_unit),
-                             label=t("shortfalls.missing_link", lang, indicator=row.indicator_name,
+                             label=t("shortfalls.missing_link", lang, indicator=escape_markdown(row.indicator_name),
                                      period=row.period))
-                st.caption(row.org_unit_name)
+                st.caption(escape_markdown(row.org_unit_name))
             if len(missing) > MISSING_SHOWN:
                 st.caption(t("shortfalls.missing_more", lang, count=len(missing) - MISSING_SHOWN))
     elif counts["binding_not_met"]:

@@ -4,6 +4,7 @@ import streamlit as st
 
 from kpi import store
 from kpi import target_form as tf
+from kpi.plain_text import escape_markdown
 from kpi.domain.periods import PeriodParseError, parse_period
 from kpi.errors import InputError
 from kpi.i18n import t
@@ -58,7 +59,7 @@ def create_target() -> None:
             created = tf.create_from_form(db, typed, current_actor())
             found = tf.find_target(db, created.id)
     except InputError as error:
-        flash("new", "error", error.message(lang))
+        flash("new", "error", escape_markdown(error.message(lang)))
         return
     for name, value in NEW_FIELDS.items():
         st.session_state[NEW + name] = value
@@ -80,7 +81,7 @@ def save_change(target_id: int) -> None:
         if error.key == "stale_target":
             remember_conflict(target_id)  # the form keeps what the user typed
         else:
-            flash("edit", "error", error.message(lang))
+            flash("edit", "error", escape_markdown(error.message(lang)))
         return
     if saved is None:
         flash("edit", "info", t("targets.nothing_changed", lang))
@@ -122,7 +123,7 @@ def retire(target_id: int) -> None:
             remember_conflict(target_id)
             flash("retire", "error", t("targets.retire_stale", lang))
         else:
-            flash("retire", "error", error.message(lang))
+            flash("retire", "error", escape_markdown(error.message(lang)))
         return
     load_into_form(retired, keep_typed=True)  # a change typed meanwhile stays in the change form
     st.session_state[RETIRE + "period"] = ""
@@ -233,7 +234,7 @@ with tab_open:
         if st.session_state.get(LOADED) != target.id:
             load_into_form(target)
             st.session_state.pop(CONFLICT, None)
-        st.subheader(f"{tf.indicator_name(indicator, lang)} · {tf.unit_name(unit, lang)} · {target.period}")
+        st.subheader(escape_markdown(f"{tf.indicator_name(indicator, lang)} · {tf.unit_name(unit, lang)} · {target.period}"))
         facts = [tf.rule_text(target, indicator, lang),
                  t("targets.binding" if target.binding else "targets.not_binding", lang),
                  t("targets.last_change", lang, who=target.updated_by, when=tf.when_text(target.updated_at, lang),

@@ -94,3 +94,31 @@ def demo_engine(demo_db_url):
     engine = db.make_engine(demo_db_url)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def libreoffice(tmp_path_factory):
+    """A function that re-saves or converts a file through headless LibreOffice (what HR opens exports in):
+    `libreoffice(path, "csv")` gives the converted file's path. Skipped without `soffice` on a developer's
+    machine, a failure under CI=true (`.ci/run` installs libreoffice-calc-nogui)."""
+    import shutil
+    import subprocess
+
+    program = shutil.which("soffice") or shutil.which("libreoffice")
+    if program is None:
+        message = "LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    profile = tmp_path_factory.mktemp("lo-profile")
+
+    def convert(path, target: str):
+        out = tmp_path_factory.mktemp("lo-out")
+        done = subprocess.run([program, "--headless", f"-env:UserInstallation=file://{profile}", "--convert-to",
+                               target, "--outdir", str(out), str(path)], capture_output=True, text=True,
+                              timeout=180, stdin=subprocess.DEVNULL)
+        produced = sorted(out.iterdir())
+        assert done.returncode == 0 and produced, (done.returncode, done.stdout, done.stderr)
+        return produced[0]
+
+    return convert

@@ -25,7 +25,7 @@ _RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 
 # Inline marks, first match wins: escapes, code, links, bold, italic.
 _INLINE = re.compile(
-    r"\\(?P<escaped>[\\`*_{}\[\]()#+\-.!>~|])"
+    r"\\(?P<escaped>[\\`*_{}\[\]()#+\-.!<>~|$=])"
     r"|`(?P<code>[^`]+)`"
     r"|\[(?P<link_text>[^\]]+)\]\((?P<link_url>[^)\s]*)(?:\s+\"[^\"]*\")?\)"
     r"|(?P<bold_mark>\*\*|__)(?P<bold>(?=\S).+?(?<=\S))(?P=bold_mark)"

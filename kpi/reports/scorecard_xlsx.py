@@ -17,8 +17,9 @@ from openpyxl.utils import get_column_letter
 from sqlmodel import Session
 
 from ..domain.periods import Period
-from ..export import safe_text
+from ..export import FORMULA_STARTS, safe_text
 from ..i18n import t
+from ..plain_text import drawable
 from ..present import target_text
 from ..present import unit_label as unit_text
 from ..scorecard import ScorecardRow, build_scorecard
@@ -43,7 +44,7 @@ def build(session: Session, period: Period, *, unit_code: str | None, as_of: dat
 
 def text_cell(value: str | None) -> str:
     """User text as a spreadsheet may hold it: no control characters, never run as a formula."""
-    return safe_text(ILLEGAL_CHARACTERS_RE.sub("", value or ""))
+    return safe_text(ILLEGAL_CHARACTERS_RE.sub("", drawable(value, multiline=True)))
 
 
 def _values(row: ScorecardRow, lang: str) -> dict:
@@ -75,6 +76,13 @@ def scorecard_workbook(rows: list[ScorecardRow], period_code: str, lang: str) ->
         values = _values(row, lang)
         sheet.append([_number(values[name]) if name in NUMBER_COLUMNS else values[name] for name in COLUMNS])
         line = sheet.max_row
+        for cell in sheet[line]:
+            if isinstance(cell.value, str):
+                # A string cell, never a formula: the target "= 0" (zero fatal accidents) shows as written,
+                # where openpyxl would otherwise store it as the formula =0 and Excel show 0.
+                cell.data_type = "s"
+                if cell.value.startswith(FORMULA_STARTS):
+                    cell.quotePrefix = True
         sheet.cell(line, 1).fill = PatternFill("solid", fgColor=STATUS_FILL.get(row.status, "FFFFFF"))
         number_format = "0" if row.decimals <= 0 else "0." + "0" * row.decimals
         for name in NUMBER_COLUMNS:

@@ -8,7 +8,7 @@ from ..access.guard import require
 from ..access.roles import Actor, Role
 from ..errors import InputError
 from ..models import Indicator, utc_now
-from .inputs import find_by_code_or_name, new_code_and_name
+from .inputs import find_by_code_or_name, name_text, new_code_and_name
 
 
 def _choice(field: str, value, allowed):
@@ -26,14 +26,17 @@ def create_indicator(session: Session, *, code: str, name_fi: str, name_en: str,
                      actor: Actor | str) -> Indicator:
     """A new indicator (admin only)."""
     require(session, actor, role=Role.ADMIN, action=f"create indicator {code}")
-    code = new_code_and_name(session, Indicator, code, name_fi)
+    code = new_code_and_name(session, Indicator, name_text("code", code, limit=60), name_text("name_fi", name_fi, limit=200))
+    texts = _checked_texts(dict(name_en=name_en or name_fi, unit_label=unit_label, theme=theme, source=source,
+                                description_fi=description_fi, description_en=description_en))
     indicator = Indicator(
-        code=code, name_fi=name_fi.strip(), name_en=(name_en or name_fi).strip(),
+        code=code, name_fi=name_fi.strip(), name_en=texts["name_en"],
         direction=_choice("direction", direction, Direction),
         aggregation=_choice("aggregation", aggregation, Aggregation),
         timing=_choice("timing", timing, Timing), nature=_choice("nature", nature, Nature),
-        unit_label=unit_label, scale=scale, min_value=min_value, max_value=max_value, decimals=decimals,
-        theme=theme, source=source, description_fi=description_fi, description_en=description_en,
+        unit_label=texts["unit_label"], scale=scale, min_value=min_value, max_value=max_value, decimals=decimals,
+        theme=texts["theme"], source=texts["source"], description_fi=texts["description_fi"],
+        description_en=texts["description_en"],
     )
     if min_value is not None and max_value is not None and min_value > max_value:
         raise InputError("max_value", max_value, "lower_above_upper", lower=min_value)
@@ -58,6 +61,19 @@ def list_indicators(session: Session) -> list[Indicator]:
     return list(session.exec(select(Indicator).order_by(Indicator.code)))
 
 
+# The longest text each field takes (names and labels as the columns allow; descriptions a few paragraphs).
+_TEXT_LIMITS = {"name_fi": 200, "name_en": 200, "unit_label": 40, "theme": 100, "source": 1000,
+                "description_fi": 4000, "description_en": 4000}
+_MULTILINE = ("description_fi", "description_en")
+
+
+def _checked_texts(texts: dict) -> dict:
+    """The text fields given, each checked as a name (`name_text`), descriptions allowing line breaks."""
+    return {name: name_text(name, value, limit=_TEXT_LIMITS[name], required=name == "name_fi",
+                            multiline=name in _MULTILINE)
+            for name, value in texts.items()}
+
+
 _EDITABLE = ("name_fi", "name_en", "description_fi", "description_en", "unit_label", "direction", "aggregation",
              "scale", "min_value", "max_value", "decimals", "timing", "nature", "theme", "source")
 
@@ -77,8 +93,8 @@ def update_indicator(session: Session, *, code: str, actor: Actor | str, **chang
             value = _choice(name, value, Timing)
         elif name == "nature":
             value = _choice(name, value, Nature)
-        elif name in ("name_fi",) and not (value or "").strip():
-            raise InputError(name, value, "required")
+        elif name in _TEXT_LIMITS:
+            value = _checked_texts({name: value})[name] or (indicator.name_fi if name == "name_en" else "")
         setattr(indicator, name, value)
     if indicator.min_value is not None and indicator.max_value is not None and indicator.min_value > indicator.max_value:
         raise InputError("max_value", indicator.max_value, "lower_above_upper", lower=indicator.min_value)

@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from ..domain.periods import Period, PeriodParseError, parse_period
 from ..errors import InputError
+from ..plain_text import drawable, name_problem
 
 
 def parse_period_field(text: str, field: str = "period") -> Period:
@@ -79,3 +80,23 @@ def required_text(field: str, value, *, limit: int) -> str:
     if len(text) > limit:
         raise InputError(field, text[:40] + "…", "too_long", limit=limit)
     return text
+
+
+def name_text(field: str, value, *, limit: int, required: bool = False, multiline: bool = False) -> str:
+    """A name or label as stored: stripped, one line (`multiline`: a description's line breaks and tabs
+    allowed), no control or non-characters (they abort chart and document renderers and can rewrite a
+    terminal), at most `limit` characters."""
+    text = str(value or "").strip()
+    if required and not text:
+        raise InputError(field, text, "required")
+    if (drawable(text, multiline=True) != text) if multiline else name_problem(text):
+        raise InputError(field, _quoted(text), "control_character")
+    if len(text) > limit:
+        raise InputError(field, _quoted(text), "too_long", limit=limit)
+    return text
+
+
+def _quoted(text: str) -> str:
+    """A refused value as an error message may quote it: drawable and short."""
+    shown = drawable(text)
+    return shown if len(shown) <= 40 else shown[:40] + "…"

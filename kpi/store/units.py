@@ -10,7 +10,7 @@ from ..access.guard import require
 from ..access.roles import Actor, Role
 from ..errors import InputError
 from ..models import OrgUnit, utc_now
-from .inputs import find_by_code_or_name, new_code_and_name
+from .inputs import find_by_code_or_name, name_text, new_code_and_name
 
 
 class UnitInfo(NamedTuple):
@@ -65,9 +65,10 @@ def create_org_unit(session: Session, *, code: str, name_fi: str, name_en: str,
                     parent_code: str | None = None, sort_order: int = 0, actor: Actor | str) -> OrgUnit:
     """A new unit (admin only)."""
     require(session, actor, role=Role.ADMIN, action=f"create unit {code}")
-    code = new_code_and_name(session, OrgUnit, code, name_fi)
+    code = new_code_and_name(session, OrgUnit, name_text("code", code, limit=40), name_text("name_fi", name_fi, limit=200))
+    name_en = name_text("name_en", name_en, limit=200)
     parent_id = get_unit(session, parent_code).id if parent_code else None
-    unit = OrgUnit(code=code, name_fi=name_fi.strip(), name_en=(name_en or name_fi).strip(),
+    unit = OrgUnit(code=code, name_fi=name_fi.strip(), name_en=name_en or name_fi.strip(),
                    parent_id=parent_id, sort_order=sort_order)
     session.add(unit)
     session.flush()
@@ -106,11 +107,9 @@ def update_org_unit(session: Session, *, code: str, name_fi: str | None = None, 
     require(session, actor, role=Role.ADMIN, action=f"update unit {code}")
     unit = get_unit(session, code)
     if name_fi is not None:
-        if not name_fi.strip():
-            raise InputError("name_fi", name_fi, "required")
-        unit.name_fi = name_fi.strip()
+        unit.name_fi = name_text("name_fi", name_fi, limit=200, required=True)
     if name_en is not None:
-        unit.name_en = name_en.strip() or unit.name_fi
+        unit.name_en = name_text("name_en", name_en, limit=200) or unit.name_fi
     if parent_code is not False:
         if parent_code is None:
             unit.parent_id = None

@@ -353,7 +353,7 @@ def role_text(role: Role | str, lang: str) -> str:
 
 
 def _account_box(actor: Actor, mode: str, lang: str) -> None:
-    from ..target_form import escape_markdown
+    from ..plain_text import escape_markdown
 
     with st.sidebar:
         who = escape_markdown(actor.name or actor.login)

@@ -10,13 +10,15 @@ from __future__ import annotations
 import streamlit as st
 
 from ..charts import breakdown_chart, series_chart
+from ..plain_text import drawable_strings
 from ..views import Point
 
 
 @st.cache_data(show_spinner=False, max_entries=300)
 def _spec(kind: str, points: tuple[Point, ...], lang: str, decimals: int, unit_label: str) -> dict:
     build = series_chart if kind == "series" else breakdown_chart
-    return build(list(points), lang=lang, decimals=decimals, unit_label=unit_label).to_dict()
+    # Drawable like the documents' charts: a stored label with a control character draws the same everywhere.
+    return drawable_strings(build(list(points), lang=lang, decimals=decimals, unit_label=unit_label).to_dict())
 
 
 def series(points: list[Point], *, lang: str, decimals: int, unit_label: str) -> dict:

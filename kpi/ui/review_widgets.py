@@ -22,7 +22,8 @@ from ..i18n import t
 from ..safe_text import safe_markdown
 from ..scorecard import ScorecardRow
 from ..settings import get_settings
-from ..target_form import day_text, escape_markdown, when_text
+from ..plain_text import escape_markdown
+from ..target_form import day_text, when_text
 from . import data
 from .context import current_actor, current_language, session
 from .links import DRILLDOWN_PAGE, drilldown_params
@@ -222,7 +223,7 @@ def _start_review(period_code: str) -> None:
                                          attendees=typed["attendees"], actor=current_actor())
             review_id, held_on = review.id, review.held_on
     except InputError as error:
-        _flash(START, "error", error.message(lang))
+        _flash(START, "error", escape_markdown(error.message(lang)))
         return
     st.session_state[CHOSEN] = review_id
     for name in START_FIELDS:
@@ -280,7 +281,7 @@ def _record_decision(review_id: int | None, target_id: int, period: str) -> None
             store.record_decision(db, review_id=review_id, target_id=target_id, period=period,
                                   decision=st.session_state.get(DECISION + "_text", ""), actor=current_actor())
     except InputError as error:
-        _flash(DECISION, "error", error.message(lang))
+        _flash(DECISION, "error", escape_markdown(error.message(lang)))
         return
     st.session_state[DECISION + "_text"] = ""
     _flash(DECISION, "success", t("meeting_review.decision_saved", lang))

@@ -24,7 +24,8 @@ from ..errors import InputError
 from ..followups import ActionView, ExplanationView
 from ..i18n import t
 from ..safe_text import safe_markdown
-from ..target_form import day_text, escape_markdown, when_text
+from ..plain_text import escape_markdown
+from ..target_form import day_text, when_text
 from .context import current_actor, session
 
 STATE_ICON = {ExplanationState.DRAFT: "📝", ExplanationState.APPROVED: "✅"}
@@ -145,7 +146,7 @@ def _save_explanation(key: str, target_id: int, period: str, lang: str) -> None:
         if error.key == "stale_explanation":
             _remember_conflict(key, target_id, period)
         else:
-            _flash(key, "error", error.message(lang))
+            _flash(key, "error", escape_markdown(error.message(lang)))
         return
     except StaleDataError:  # saved by someone else between the version check and the write
         _remember_conflict(key, target_id, period)
@@ -166,7 +167,7 @@ def _approve(key: str, explanation_id: int, version: int, target_id: int, period
                                                  note=st.session_state.get(f"{key}_approve_note", ""))
             new_version, body = approved.version, approved.body
     except (InputError, StaleDataError) as error:
-        message = error.message(lang) if isinstance(error, InputError) else t("shortfalls.approve_stale", lang)
+        message = escape_markdown(error.message(lang)) if isinstance(error, InputError) else t("shortfalls.approve_stale", lang)
         _flash(key, "error", message)
         return
     if st.session_state.get(f"{key}_loaded", {}).get("version") == version and f"{key}_conflict" not in st.session_state:
@@ -272,7 +273,7 @@ def _create_action(key: str, target_id: int, period: str, review_id: int | None,
                                 owner=typed["owner"] or "", due_on=typed["due"], actor=current_actor(),
                                 review_id=review_id, note=typed["note"] or "")
     except InputError as error:
-        _flash(key, "error", error.message(lang))
+        _flash(key, "error", escape_markdown(error.message(lang)))
         return
     for name, value in _NEW_FIELDS.items():
         st.session_state[f"{key}_{name}"] = value
@@ -307,7 +308,7 @@ def _update_action(key: str, versions: dict[int, int], lang: str) -> None:
             store.update_action(db, action_id=action_id, expected_version=versions[action_id], actor=current_actor(),
                                 note=st.session_state.get(f"{key}_note", ""), **changes)
     except InputError as error:
-        _flash(key, "error", error.message(lang))
+        _flash(key, "error", escape_markdown(error.message(lang)))
         return
     except StaleDataError:
         _flash(key, "error", t("shortfall_actions.stale", lang))

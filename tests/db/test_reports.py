@@ -349,3 +349,18 @@ def test_the_scorecard_rows_and_the_document_agree(demo_engine):
         rows = build_scorecard(session, parse_period("2020"), as_of=AS_OF, lang="fi")
     _sheet, cells = sheet_rows(build(demo_engine, "scorecard", "2020"))
     assert [(row[2], row[4]) for row in cells[1:]] == [(row.indicator, row.org_unit) for row in rows]
+
+
+def test_the_target_equal_to_zero_is_text_in_the_spreadsheet_not_a_formula(demo_engine, tmp_path, libreoffice):
+    """"= 0" (zero fatal accidents) as written: openpyxl would store it as the formula =0 and Excel show 0."""
+    report = build(demo_engine, "scorecard", "2020")
+    sheet, rows = sheet_rows(report)
+    header = rows[0]
+    fatal = next(row for row in rows[1:] if row[header.index("Mittarin tunnus")] == "fatal_accidents")
+    assert fatal[header.index("Tavoite")] == "= 0"
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    saved = tmp_path / report.file_name
+    saved.write_bytes(report.content)
+    as_calc_shows = libreoffice(saved, "csv:Text - txt - csv (StarCalc):44,34,76").read_text(encoding="utf-8")
+    line = next(line for line in as_calc_shows.splitlines() if ",fatal_accidents," in line)
+    assert ",= 0," in line
