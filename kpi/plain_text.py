@@ -5,7 +5,8 @@ Three uses:
 - `escape_markdown`: a name (indicator, unit, unit label, file, person) put into anything Streamlit renders
   as Markdown (titles, captions, link labels, messages). A backslash before each character that can open
   Markdown (every image and link needs `[`, a colour `:red[`, math `$`, an autolink `<`; emphasis, code,
-  tables, strikethrough) and before a heading's or list's first character leaves nothing to be read as
+  tables, strikethrough, a bare address GFM would link) and before a heading's or list's first character
+  leaves nothing to be read as
   Markdown; the text looks exactly as typed, and parentheses, dots and dashes inside it stay unescaped,
   so the same text in an explanation the user edits stays readable.
 - `drawable`: text handed to a renderer that cannot take every code point (vl-convert aborts the process
@@ -18,6 +19,9 @@ import re
 
 _MARKDOWN_OPENERS = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#!|~$"})
 _LINE_START = re.compile(r"^([-+*]|\d{1,9}[.)])(?=\s|$)")  # a list item: "-", "+", "*", "1." or "1)" then a space
+# "http://…" and "www.…" in text: GFM links them after the escapes are read, so a backslash cannot stop it;
+# an invisible word joiner (U+2060) inside the pattern does, and the text still reads as typed.
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9]:)(?=//)|(?<=\bwww)(?=\.)")
 _LINE_BREAKS = re.compile(r"[\r\n\u0085\u2028\u2029]+")
 
 # Control characters (C0, DEL, C1), surrogates, the line and paragraph separators and the non-characters
@@ -34,6 +38,7 @@ _NOT_DRAWABLE_MULTILINE = re.compile(_NOT_DRAWABLE.pattern.replace("\x00-\x1f", 
 def escape_markdown(text: str | None) -> str:
     """One line of people's text (a name, a reason) as Markdown that shows exactly those characters."""
     line = _LINE_BREAKS.sub(" ", drawable(text, multiline=True)).strip().translate(_MARKDOWN_OPENERS)
+    line = _AUTOLINK.sub("\u2060", line)
     return _LINE_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], line)
 
 

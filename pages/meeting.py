@@ -92,7 +92,7 @@ st.markdown(f"#### {STATUS_ICON[row.status]} {t(f'status.{row.status}', lang)} Â
 figures, chart = st.columns([2, 3])
 with figures:
     actual = value_text(row.actual, row.decimals, row.unit_label, lang) + (" *" if row.running else "")
-    st.metric(t("meeting.actual", lang), actual)
+    st.metric(t("meeting.actual", lang), escape_markdown(actual))  # a metric value is Markdown too
     st.metric(t("meeting.target", lang), target_text(row.comparator, row.target, row.target_upper, row.decimals, lang))
     st.metric(t("meeting.gap", lang), format_number(row.gap, row.decimals, lang, signed=True))
     followup_badges(row, review_held, lang)  # the explanation's state, earlier decisions, open actions
@@ -100,7 +100,7 @@ with chart:
     view = data.drilldown(row.indicator, period, row.org_unit, lang)
     st.vega_lite_chart(chart_specs.series(view.series, lang=lang, decimals=row.decimals, unit_label=row.unit_label),
                        width="stretch")
-    st.caption(view.rule_text)
+    st.caption(escape_markdown(view.rule_text))
     # The drill-down link, then the review being held and the popover recording a decision or an action.
     with st.container(horizontal=True, gap="small", vertical_alignment="center"):
         st.page_link(DRILLDOWN_PAGE, label=t("meeting.open_drilldown", lang), icon="ðŸ”Ž",
