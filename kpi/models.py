@@ -287,10 +287,20 @@ class Person(SQLModel, table=True):
     scope_unit_id: int | None = Field(default=None, foreign_key="org_unit.id")  # None: every unit
     password_hash: str | None = Field(default=None, max_length=255)
     disabled: bool = False
-    failed_logins: int = 0                                # failed password sign-ins in a row
-    locked_until: datetime | None = None                  # refused until then after too many failures (UTC)
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
+
+
+class SignInCounter(SQLModel, table=True):
+    """Password sign-in attempts in a row for one login, whether or not anyone has that login (so an
+    unknown name locks exactly like a known one). Kept by `kpi.access.throttle`: a row lives while
+    attempts come less than the lock time apart, or while the login is locked; then it is deleted."""
+    __tablename__ = "sign_in_counter"
+
+    login: str = Field(primary_key=True, max_length=120)  # as typed, stripped and lower-case
+    attempts: int = 0                                     # counted before the password is checked
+    attempt_at: datetime = Field(default_factory=utc_now, index=True)  # the latest counted attempt (UTC)
+    locked_until: datetime | None = None                  # refused until then, even the right password (UTC)
 
 
 class AccessEvent(SQLModel, table=True):

@@ -28,12 +28,14 @@ class _Any:
 
 ANY: Any = _Any()  # `require(..., unit_id=ANY)`: the role alone decides, no unit is involved
 
-ACCESS_KEYS = ("not_allowed", "outside_scope", "unknown_person", "disabled", "bad_password", "throttled")
+ACCESS_KEYS = ("not_allowed", "outside_scope", "unknown_person", "disabled", "bad_password", "throttled",
+               "sign_in_busy")
 
 
 class AccessDenied(InputError):
     """Refused: the person may not do this (`not_allowed`), not for this unit (`outside_scope`), or the
-    sign-in failed (`unknown_person`, `disabled`, `bad_password`, `throttled`). Nothing was written.
+    sign-in failed (`bad_password`, `throttled`, `disabled`, `sign_in_busy`: see `people.authenticate`), or
+    an admin named nobody (`unknown_person`). Nothing was written.
     An InputError, so every form that shows input errors shows this too."""
 
     def __init__(self, key: str, value: Any = "", **params: Any):

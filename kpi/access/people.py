@@ -7,20 +7,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
 from ..errors import InputError
 from ..models import AccessEvent, OrgUnit, Person, utc_now
 from .guard import AccessDenied, as_actor, log, require
 from .roles import Actor, Role
+from .throttle import LOCK_SECONDS, MAX_FAILURES, forget, reserve, sweep
 
-MAX_FAILURES = 5                      # failed password sign-ins in a row before the account waits
-LOCK_SECONDS = 60                     # how long it waits
 _HASHER = PasswordHasher()            # argon2id with the library's current defaults
 # Verified against when the login is unknown, so an unknown name takes as long as a wrong password.
 _DUMMY_HASH = _HASHER.hash("not a password")
@@ -28,12 +28,6 @@ _DUMMY_HASH = _HASHER.hash("not a password")
 
 def _now(now: datetime | None = None) -> datetime:
     return now or utc_now()
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """SQLite hands datetimes back without a zone; they were stored as UTC."""
-    from datetime import UTC
-    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
 
 
 def _login(login: str) -> str:
@@ -88,18 +82,24 @@ def log_event(session: Session, *, login: str, event: str, detail: str = "", by:
 
 
 @contextmanager
-def _own_transaction(session: Session) -> Iterator[Session]:
+def _own_transaction(session: Session, *, patient: bool = False) -> Iterator[Session]:
     """A session on the same database whose commit does not wait for the caller's: what must be kept
-    even when the caller rolls back (a refusal, a failed sign-in and its counter)."""
+    even when the caller rolls back (a refusal, a failed sign-in and its counter).
+
+    On SQLite it waits one second for another writer, since the caller's own transaction may be the one
+    holding the file (a refusal in the middle of a write). `patient`: the engine's usual wait instead,
+    for a sign-in, whose caller holds nothing and whose count must not be dropped because twenty other
+    attempts are writing theirs."""
     bind = session.get_bind()
+    quick = bind.dialect.name == "sqlite" and not patient
     with Session(bind) as own:
-        if bind.dialect.name == "sqlite":  # do not hang on a writer that holds the file: log and move on
+        if quick:  # do not hang on a writer that holds the file: log and move on
             own.connection().exec_driver_sql("PRAGMA busy_timeout = 1000")
         try:
             yield own
             own.commit()
         finally:
-            if bind.dialect.name == "sqlite":
+            if quick:
                 try:
                     own.rollback()
                     own.connection().exec_driver_sql("PRAGMA busy_timeout = 30000")
@@ -108,11 +108,12 @@ def _own_transaction(session: Session) -> Iterator[Session]:
                     pass
 
 
-def log_event_separately(session: Session, *, login: str, event: str, detail: str = "", by: str = "") -> None:
+def log_event_separately(session: Session, *, login: str, event: str, detail: str = "", by: str = "",
+                         patient: bool = False) -> None:
     """`log_event` committed on its own (see `_own_transaction`); if the database refuses, the
     application log still has the line."""
     try:
-        with _own_transaction(session) as own:
+        with _own_transaction(session, patient=patient) as own:
             log_event(own, login=login, event=event, detail=detail, by=by)
     except Exception as error:  # noqa: BLE001 - a log line must never turn a refusal into a crash
         log.warning("access log not written (%s): %s %s %s", type(error).__name__, login, event, detail)
@@ -170,7 +171,8 @@ def disable_person(session: Session, *, login: str, by: Actor | str) -> Person:
 def enable_person(session: Session, *, login: str, by: Actor | str) -> Person:
     who = _admin_by(session, by, "enable person")
     person = _person(session, login)
-    person.disabled, person.failed_logins, person.locked_until = False, 0, None
+    person.disabled = False
+    forget(session, person.login)  # and the sign-in lock, if any
     person.updated_at = utc_now()
     session.add(person)
     session.flush()
@@ -185,7 +187,7 @@ def set_password(session: Session, *, login: str, password: str | None, by: Acto
     if actor.login.lower() != person.login:
         _admin_by(session, actor, "set password")
     person.password_hash = _HASHER.hash(_check_password(password)) if password is not None else None
-    person.failed_logins, person.locked_until = 0, None
+    forget(session, person.login)  # a new password starts a new count
     person.updated_at = utc_now()
     session.add(person)
     session.flush()
@@ -213,44 +215,71 @@ def _actor(session: Session, person: Person) -> Actor:
 
 
 def authenticate(session: Session, login: str, password: str, *, now: datetime | None = None) -> Actor:
-    """The person, when the password is right. AccessDenied otherwise: unknown_person and bad_password
-    read the same to the user (the key differs for the log); after MAX_FAILURES failures in a row the
-    account is refused for LOCK_SECONDS (`throttled`), even with the right password. Everything is
-    logged and the failure counter is kept even if the caller rolls back."""
+    """The person, when the password is right; AccessDenied otherwise, and the same for everyone:
+
+    - `bad_password` for a wrong password, an unknown login, a person without a password, or a disabled
+      person with a wrong password (each takes one argon2 check; the log's detail says which);
+    - `throttled` once MAX_FAILURES attempts in a row on the login (known or not) were not right: for
+      LOCK_SECONDS no password is checked, the right one neither (see `throttle`);
+    - `disabled` only for a disabled person who gave the right password.
+
+    The attempt is counted before its password is checked, so parallel attempts get no extra checks.
+    Everything is logged, and the count and the log are kept even if the caller rolls back (`session`
+    only names the database: it must not hold a write of its own, which the sign-in would wait for)."""
     moment = _now(now)
-    with _own_transaction(session) as own:
+    try:
+        with _own_transaction(session, patient=True) as own:  # committed before the slow check
+            number = reserve(own, login, moment)
+    except SQLAlchemyError as error:  # the count could not be kept: no password is checked uncounted
+        log.warning("sign-in not counted (%s): %s", type(error).__name__, _short(login))
+        raise AccessDenied("sign_in_busy", _short(login)) from None
+    if number == 1:  # a new count: the rows nobody remembers go, so sprayed names do not pile up
+        _sweep_quietly(session, moment)
+    if number is None:
+        log_event_separately(session, login=_short(login), event="sign_in_failed", detail="throttled", patient=True)
+        raise AccessDenied("throttled", _short(login), seconds=LOCK_SECONDS)
+    with _own_transaction(session, patient=True) as own:
         person = _find(own, login)
-        if person is None or person.password_hash is None:
-            _verify(_DUMMY_HASH, password or "")  # same time as a wrong password
-            log_event(own, login=_short(login), event="sign_in_failed", detail="unknown_person")
-            key = "unknown_person"
-        elif person.disabled:
-            log_event(own, login=person.login, event="sign_in_failed", detail="disabled")
-            key = "disabled"
-        elif (locked := _aware(person.locked_until)) is not None and locked > moment:
-            log_event(own, login=person.login, event="sign_in_failed", detail="throttled")
-            key = "throttled"
-        elif not _verify(person.password_hash, password or ""):
-            person.failed_logins += 1
-            detail = f"bad_password ({person.failed_logins} in a row)"
-            if person.failed_logins >= MAX_FAILURES:
-                person.locked_until = moment + timedelta(seconds=LOCK_SECONDS)
-                person.failed_logins = 0
-                detail += f", locked for {LOCK_SECONDS} s"
+        found, stored, disabled = (person.login, person.password_hash or None, person.disabled) if person \
+            else (None, None, False)
+    hashed = stored or _DUMMY_HASH  # the same check, and time, when there is no password to check
+    right = _verify(hashed, password or "") and stored is not None
+    if right and not disabled:
+        rehashed = _HASHER.hash(password) if _HASHER.check_needs_rehash(hashed) else None
+        actor = _signed_in(session, found, hashed, rehashed)
+        if actor is not None:
+            return actor
+    reason = ("unknown_person" if found is None else "no_password" if stored is None
+              else "disabled" if right else "bad_password")
+    detail = f"{reason} ({number} in a row)" + (f", locked for {LOCK_SECONDS} s" if number >= MAX_FAILURES else "")
+    log_event_separately(session, login=found or _short(login), event="sign_in_failed", detail=detail,
+                         patient=True)
+    raise AccessDenied("disabled" if reason == "disabled" else "bad_password", _short(login))
+
+
+def _signed_in(session: Session, login: str, hashed: str, rehashed: str | None) -> Actor | None:
+    """The count forgotten, the sign-in logged, the Actor; None if the person was disabled or given another
+    password while theirs was being checked (then it counts as a failure)."""
+    with _own_transaction(session, patient=True) as own:
+        forget(own, login)  # a write first: on SQLite the write lock before any read
+        person = _find(own, login)
+        if person is None or person.disabled or person.password_hash != hashed:
+            own.rollback()
+            return None
+        if rehashed is not None:
+            person.password_hash = rehashed
             own.add(person)
-            log_event(own, login=person.login, event="sign_in_failed", detail=detail)
-            key = "bad_password"
-        else:
-            if _HASHER.check_needs_rehash(person.password_hash):
-                person.password_hash = _HASHER.hash(password)
-            person.failed_logins, person.locked_until = 0, None
-            own.add(person)
-            log_event(own, login=person.login, event="sign_in", detail="password")
-            actor = _actor(own, person)
-            key = None
-    if key is not None:
-        raise AccessDenied(key, _short(login), seconds=LOCK_SECONDS)
-    return actor
+        log_event(own, login=person.login, event="sign_in", detail="password")
+        return _actor(own, person)
+
+
+def _sweep_quietly(session: Session, moment: datetime) -> None:
+    """Old counts deleted in a transaction of their own; if that fails nothing is lost but tidiness."""
+    try:
+        with _own_transaction(session, patient=True) as own:
+            sweep(own, moment)
+    except SQLAlchemyError as error:
+        log.debug("old sign-in counts not deleted yet (%s)", type(error).__name__)
 
 
 def _short(login: str) -> str:

@@ -168,6 +168,20 @@ def test_password_throttled_account_gets_the_throttling_message(app, signed_mode
     assert not nav_titles(at)
 
 
+def test_an_unknown_name_reads_like_a_known_one_through_the_lock(app, signed_mode):
+    signed_mode("password")
+    migrate()
+    add("ville", "viewer", password="oikea-salasana-2")
+    at = app.run()
+    for n in range(1, people.MAX_FAILURES + 3):
+        at = sign_in(at, "ville", "väärin")
+        known = [e.value for e in at.error]
+        at = sign_in(at, "nobody", "väärin")
+        assert [e.value for e in at.error] == known, n  # the same words, before the lock and after it
+        assert ("minuutin" in known[0]) is (n > people.MAX_FAILURES), n
+    assert not nav_titles(at)
+
+
 def test_a_disabled_person_is_signed_out_at_the_next_click(app, signed_mode):
     signed_mode("password")
     migrate()
