@@ -263,9 +263,12 @@ def gate(lang: str, settings: Settings | None = None) -> Actor:
             st.session_state["auth_refusal_logged"] = True
             log.error("refusing to serve: %s", problem)
         st.session_state.pop(ACTOR_KEY, None)
+        _hide_page_list(lang)
         st.error(problem, icon="🔒")
         st.stop()
     mode = settings.auth_mode
+    if mode == "password" and not isinstance(st.session_state.get(ACTOR_KEY), Actor):
+        _hide_page_list(lang)  # the sign-in form comes instead of the pages
     if mode == "local":
         actor = local_actor()
     elif mode == "password":
@@ -279,7 +282,15 @@ def gate(lang: str, settings: Settings | None = None) -> Actor:
     return actor
 
 
+def _hide_page_list(lang: str) -> None:
+    """Every run that stops here, before app.py's page list, sends a hidden one: no pages/ file names."""
+    from .context import hide_page_list
+
+    hide_page_list(lang)
+
+
 def _no_access(lang: str, text: str, *, sign_out=None) -> None:
+    _hide_page_list(lang)
     st.title(t("auth.title", lang))
     st.warning(text, icon="🚫")
     if sign_out is not None:
@@ -363,6 +374,7 @@ def _logout() -> None:
 
 def _oidc_gate(settings: Settings, lang: str) -> Actor:
     if not _oidc_logged_in():
+        _hide_page_list(lang)
         st.title(t("auth.title", lang))
         st.caption(t("auth.intro_oidc", lang))
         st.button(t("auth.sign_in_oidc", lang), key="auth_oidc_sign_in", type="primary", icon="🔑",
