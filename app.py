@@ -4,7 +4,8 @@ import streamlit as st
 from kpi.errors import DatabaseUnavailable
 from kpi.i18n import t
 from kpi.ui import auth, data
-from kpi.ui.context import database_reachable, engine, language_switch, leave_legacy_pages_mode
+from kpi.ui.context import (database_reachable, engine, hide_page_list, language_switch,
+                            leave_legacy_pages_mode, page_list)
 
 # The sidebar (pages, language, meeting settings) starts folded away: on a projector
 # every pixel of width goes to the table and the figures.
@@ -27,31 +28,14 @@ def retry_until_reachable() -> None:
 try:
     actor = auth.gate(lang)
 except DatabaseUnavailable as error:  # password, oidc and proxy modes look people up in the database
+    hide_page_list(lang)
     st.error(error.message(lang), icon="🔌")
     retry_until_reachable()
     st.stop()
 
 # The page list follows the role: viewers read, editors also keep targets and data, admins also the catalogue
-# and the people. The store checks every write itself; this only leaves out what the role cannot use.
-pages = [
-    st.Page("pages/scorecard.py", title=t("app.page_scorecard", lang), icon="📊", default=True),
-    st.Page("pages/drilldown.py", title=t("app.page_drilldown", lang), icon="🔎", url_path="drilldown"),
-    st.Page("pages/meeting.py", title=t("app.page_meeting", lang), icon="🖥️", url_path="meeting"),
-    st.Page("pages/reviews.py", title=t("app.page_reviews", lang), icon="🗓️", url_path="reviews"),
-    st.Page("pages/reports.py", title=t("app.page_reports", lang), icon="📄", url_path="reports"),
-]
-if actor.can_write:
-    pages += [
-        st.Page("pages/targets.py", title=t("app.page_targets", lang), icon="🎯", url_path="targets"),
-        st.Page("pages/data.py", title=t("app.page_data_entry", lang), icon="✏️", url_path="data"),
-        st.Page("pages/import.py", title=t("app.page_import", lang), icon="📥", url_path="import"),
-    ]
-if actor.is_admin:
-    pages += [
-        st.Page("pages/catalogue.py", title=t("app.page_catalogue", lang), icon="🗂️", url_path="catalogue"),
-        st.Page("pages/people.py", title=t("app.page_people", lang), icon="👥", url_path="people"),
-    ]
-navigation = st.navigation(pages)  # sent first, so the page list shows while the database starts
+# and the people (kpi/ui/context.py PAGES).
+navigation = st.navigation(page_list(actor, lang))  # sent first, so the page list shows while the database starts
 
 try:
     engine()  # upgrade the database and load the demo on first start, before any page reads it

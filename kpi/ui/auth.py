@@ -192,7 +192,56 @@ def request_headers() -> dict[str, str]:
 
 
 def client_address() -> str | None:
-    return st.context.ip_address
+    """Who is at the other end of this session's WebSocket: the proxy's address when one is in front.
+
+    Not `st.context.ip_address`: it is None for 127.0.0.1 and ::1 (so the documented nginx on the same
+    machine looked like nobody), and Streamlit's server (uvicorn) puts the X-Forwarded-For address a
+    loopback peer sends in place of the peer, which is the browser's, not the proxy's. So the address
+    is read from the connection's socket; failing that (another server under Streamlit), the server's
+    peer address only when no X-Forwarded-For came with it, else None (refused: who connected is unknown).
+    """
+    client = _session_client()
+    if client is None:
+        return None
+    peer = _socket_peer(client)
+    if peer is not None:
+        return peer
+    context = getattr(client, "client_context", None)
+    if context is None:
+        return None
+    if any(name.lower() == "x-forwarded-for" for name, _ in context.headers):
+        return None
+    return context.remote_ip
+
+
+def _session_client():
+    from streamlit import runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None or not runtime.exists():
+        return None
+    return runtime.get_instance().get_client(ctx.session_id)
+
+
+def _socket_peer(client) -> str | None:
+    """The TCP peer of the session's WebSocket, from the server's connection object.
+
+    Streamlit internals (its Starlette WebSocket, whose receive is bound to uvicorn's protocol), hence
+    every step guarded and the connection taken only if it carries this very WebSocket (the same ASGI
+    scope); tests/cluster/test_proxy_sign_in.py pins it behind a real nginx.
+    """
+    websocket = getattr(client, "_websocket", None)
+    connection = getattr(getattr(websocket, "_receive", None), "__self__", None)
+    if websocket is None or connection is None or getattr(connection, "scope", None) is not websocket.scope:
+        return None
+    try:
+        peer = connection.transport.get_extra_info("peername")
+    except Exception:  # noqa: BLE001 - a closed or unusual transport: not known
+        return None
+    if isinstance(peer, (tuple, list)) and peer and isinstance(peer[0], str) and peer[0]:
+        return peer[0]
+    return None  # a Unix socket has no address
 
 
 def proxy_identity(settings: Settings) -> tuple[str, tuple[str, ...], bool]:
@@ -214,9 +263,12 @@ def gate(lang: str, settings: Settings | None = None) -> Actor:
             st.session_state["auth_refusal_logged"] = True
             log.error("refusing to serve: %s", problem)
         st.session_state.pop(ACTOR_KEY, None)
+        _hide_page_list(lang)
         st.error(problem, icon="🔒")
         st.stop()
     mode = settings.auth_mode
+    if mode == "password" and not isinstance(st.session_state.get(ACTOR_KEY), Actor):
+        _hide_page_list(lang)  # the sign-in form comes instead of the pages
     if mode == "local":
         actor = local_actor()
     elif mode == "password":
@@ -230,7 +282,15 @@ def gate(lang: str, settings: Settings | None = None) -> Actor:
     return actor
 
 
+def _hide_page_list(lang: str) -> None:
+    """Every run that stops here, before app.py's page list, sends a hidden one: no pages/ file names."""
+    from .context import hide_page_list
+
+    hide_page_list(lang)
+
+
 def _no_access(lang: str, text: str, *, sign_out=None) -> None:
+    _hide_page_list(lang)
     st.title(t("auth.title", lang))
     st.warning(text, icon="🚫")
     if sign_out is not None:
@@ -314,6 +374,7 @@ def _logout() -> None:
 
 def _oidc_gate(settings: Settings, lang: str) -> Actor:
     if not _oidc_logged_in():
+        _hide_page_list(lang)
         st.title(t("auth.title", lang))
         st.caption(t("auth.intro_oidc", lang))
         st.button(t("auth.sign_in_oidc", lang), key="auth_oidc_sign_in", type="primary", icon="🔑",

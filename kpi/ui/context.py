@@ -19,6 +19,7 @@ from ..settings import PROJECT_ROOT, Settings, get_settings
 APP_SCRIPT = PROJECT_ROOT / "app.py"
 LANG_KEY = "lang"
 CHOICE_KEY = "lang_choice"
+SIDEBAR_NAVIGATION = "client.showSidebarNavigation"
 
 
 @st.cache_resource(show_spinner=False)
@@ -118,9 +119,17 @@ def leave_legacy_pages_mode(*, in_router: bool = False) -> None:
     alphabetical page list. Leaving the mode inside the same run (no rerun, so a click is not lost):
     app.py just carries on to its own st.navigation; a page run alone runs app.py, whose navigation
     runs this page again properly, and then stops.
+
+    That automatic navigation lists the pages/ folder's file names, and a run that stops before app.py's
+    st.navigation (a refusal, a sign-in) would leave them in the sidebar. So .streamlit/config.toml sets
+    `client.showSidebarNavigation = false`, which hides that list, and this turns the option back on
+    (it only decides whether a "sidebar" page list shows) before app.py's own list; refusals send a
+    hidden list of their own (hide_page_list).
     """
     from streamlit.runtime.pages_manager import PagesManager  # internal, hence the browser test that pins it
 
+    if st.get_option(SIDEBAR_NAVIGATION) is False:
+        st.set_option(SIDEBAR_NAVIGATION, True)
     if not PagesManager.uses_pages_directory:
         return
     PagesManager.uses_pages_directory = False
@@ -128,6 +137,45 @@ def leave_legacy_pages_mode(*, in_router: bool = False) -> None:
         return
     runpy.run_path(str(APP_SCRIPT), run_name="__main__")
     st.stop()
+
+
+# The app's pages, for app.py's st.navigation and for the hidden list below: the file in pages/, the title's
+# text key, the icon, the address (the first page is the default, at /), and the least role that sees it.
+PAGES = (
+    ("pages/scorecard.py", "app.page_scorecard", "📊", "scorecard", Role.VIEWER),
+    ("pages/drilldown.py", "app.page_drilldown", "🔎", "drilldown", Role.VIEWER),
+    ("pages/meeting.py", "app.page_meeting", "🖥️", "meeting", Role.VIEWER),
+    ("pages/reviews.py", "app.page_reviews", "🗓️", "reviews", Role.VIEWER),
+    ("pages/reports.py", "app.page_reports", "📄", "reports", Role.VIEWER),
+    ("pages/targets.py", "app.page_targets", "🎯", "targets", Role.EDITOR),
+    ("pages/data.py", "app.page_data_entry", "✏️", "data", Role.EDITOR),
+    ("pages/import.py", "app.page_import", "📥", "import", Role.EDITOR),
+    ("pages/catalogue.py", "app.page_catalogue", "🗂️", "catalogue", Role.ADMIN),
+    ("pages/people.py", "app.page_people", "👥", "people", Role.ADMIN),
+)
+
+
+def page_list(actor: Actor, lang: str) -> list:
+    """The pages this person's role uses (the store checks every write itself; this only leaves out the rest)."""
+    return [st.Page(path, title=t(title, lang), icon=icon, url_path=url_path, default=index == 0)
+            for index, (path, title, icon, url_path, role) in enumerate(PAGES) if actor.at_least(role)]
+
+
+def _not_shown() -> None:
+    """The page behind every address while the run stops before the page list (it is never run)."""
+
+
+def hide_page_list(lang: str) -> None:
+    """Before a refusal (or a sign-in) stops the run ahead of app.py's st.navigation: a list nobody sees.
+
+    Else the sidebar would show Streamlit's legacy list of the pages/ folder's file names, which the first
+    run after a start sends before app.py runs (see leave_legacy_pages_mode), to someone who may see no
+    page at all. Every address is kept, hidden and titled as the sign-in, so the address opened stays as
+    it is (no "page not found") and still leads to its page once the visitor is let in.
+    """
+    title = t("auth.title", lang)
+    st.navigation([st.Page(_not_shown, title=title, url_path=url_path, default=index == 0)
+                   for index, (_, _, _, url_path, _) in enumerate(PAGES)], position="hidden")
 
 
 def current_actor() -> Actor:

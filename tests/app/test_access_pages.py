@@ -63,11 +63,18 @@ def migrate():
 
 def nav_titles(at):
     """The page list st.navigation was given in the last run (what the sidebar shows); [] when the run
-    stopped before st.navigation (AppTest then lists the pages/ folder's files and app.py itself)."""
+    stopped before app.py's st.navigation: a refusal's hidden list (pages without a script) or, had it
+    sent none, the pages/ folder's files and app.py itself."""
     pages = list(at._registered_pages.values())
     if any(info["script_path"].endswith("app.py") for info in pages):
         return []
-    return [info["page_name"] for info in pages]
+    return [info["page_name"] for info in pages if info["script_path"]]
+
+
+def only_a_hidden_page_list(at) -> bool:
+    """The run's last st.navigation was a refusal's hidden list: every address, no page file behind any."""
+    pages = list(at._registered_pages.values())
+    return len(pages) == 10 and not any(info["script_path"] for info in pages)
 
 
 def texts(at):
@@ -96,6 +103,7 @@ def test_local_mode_on_every_interface_refuses_to_start_and_reads_nothing(app, o
     assert "KPI_AUTH_MODE" in at.error[0].value and "KPI_COOKIE_SECRET" in at.error[0].value
     assert "127.0.0.1" in at.error[0].value and "0.0.0.0" in at.error[0].value
     assert not at.dataframe and not at.metric and not nav_titles(at)  # no page, no data
+    assert only_a_hidden_page_list(at)  # not Streamlit's list of the pages/ files
 
 
 def test_local_mode_with_an_empty_address_is_every_interface(app, option):
@@ -297,6 +305,7 @@ def test_proxy_header_from_an_untrusted_address_is_refused_and_logged(app, signe
     assert not at.exception
     assert not nav_titles(at)
     assert "kirjautumispalvelimen" in at.warning[0].value
+    assert only_a_hidden_page_list(at)
     assert any(e.event == "refused" and "203.0.113.9" in e.detail for e in _log())
 
 

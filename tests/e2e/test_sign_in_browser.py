@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from kpi import db
 from kpi.access import people
+from tests.e2e.page_list import WATCH_PAGE_LIST, assert_no_page_files
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -115,15 +116,19 @@ def test_password_sign_in_wrong_right_and_sign_out(tab, tmp_path):
 
 def test_local_mode_on_every_interface_refuses_to_serve(tab, tmp_path):
     server, served = serve(tmp_path, address="0.0.0.0", KPI_AUTH_MODE="local")
+    tab.add_init_script(WATCH_PAGE_LIST)
     try:
-        tab.goto(served + "/?period=2020")
-        alert = tab.get_by_test_id("stAlertContentError")
-        alert.wait_for()
-        text = alert.inner_text()
-        assert "KPI_AUTH_MODE" in text and "KPI_COOKIE_SECRET" in text and "127.0.0.1" in text
-        tab.wait_for_timeout(1000)
-        assert tab.get_by_role("heading", name="Tuloskortti").count() == 0
-        assert tab.get_by_test_id("stDataFrame").count() == 0
+        for address in ("/?period=2020", "/catalogue"):  # the first visit after the start, then a page's link
+            tab.goto(served + address)
+            alert = tab.get_by_test_id("stAlertContentError")
+            alert.wait_for()
+            text = alert.inner_text()
+            assert "KPI_AUTH_MODE" in text and "KPI_COOKIE_SECRET" in text and "127.0.0.1" in text
+            tab.wait_for_timeout(1000)
+            assert tab.get_by_role("heading", name="Tuloskortti").count() == 0
+            assert tab.get_by_test_id("stDataFrame").count() == 0
+            assert_no_page_files(tab)  # neither the pages/ file names nor the app's own page list
+        assert tab.url.endswith("/catalogue")  # the address opened is kept ("page not found" would reset it)
     finally:
         stop(server)
     assert not (tmp_path / "kpi.sqlite3").exists() or (tmp_path / "kpi.sqlite3").stat().st_size == 0
