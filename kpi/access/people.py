@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
 from ..errors import InputError
+from ..store.inputs import name_text
 from ..models import AccessEvent, OrgUnit, Person, utc_now
 from .guard import AccessDenied, as_actor, log, require
 from .roles import Actor, Role
@@ -130,7 +131,7 @@ def add_person(session: Session, *, login: str, role: Role | str, name: str = ""
     login = _login(login)
     if _find(session, login) is not None:
         raise InputError("login", login, "duplicate_login")
-    person = Person(login=login, name=(name or "").strip()[:200], role=_role(role).value,
+    person = Person(login=login, name=name_text("person_name", name, limit=200), role=_role(role).value,
                     scope_unit_id=_scope_id(session, scope_unit),
                     password_hash=_HASHER.hash(_check_password(password)) if password is not None else None)
     session.add(person)
