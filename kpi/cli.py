@@ -8,7 +8,10 @@ unset or `local`. The `users` commands need only database access (whoever holds 
 logged as by `cli:<os user>`.
 
 Every failure is one line on stderr and exit status 2, so scripts and people both see what went wrong
-(a refused import: one line per error in the file, then the verdict).
+(a refused import: one line per error in the file, then the verdict). A line is at most LINE_LIMIT
+characters, with control characters shown as escapes: a file name or a value typed on the command line
+cannot flood a terminal or a log, or move its cursor. Failures no command expected (a file system or
+database error, a bug) end the same way, never as a stack trace; `python -X dev -m kpi ...` shows the trace.
 """
 from __future__ import annotations
 
@@ -17,13 +20,16 @@ import csv
 import errno
 import getpass
 import json
+import logging
 import os
 from pathlib import Path
 import sys
 import tempfile
+import unicodedata
 from datetime import date
 
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from alembic.util import CommandError
+from sqlalchemy.exc import SQLAlchemyError
 
 from . import backup, db
 from .access import Role, actor_for, add_person, disable_person, list_people, require, set_password, set_role
@@ -42,6 +48,13 @@ from .scorecard import build_scorecard
 from .settings import get_settings
 
 EXIT_FAILURE = 2
+EXIT_INTERRUPTED = 130  # as a shell reports Ctrl-C
+LINE_LIMIT = 300  # characters in one line on stderr; a longer one keeps its start and its end
+# Shown as escapes, not written to the terminal: controls, format characters (bidirectional overrides),
+# surrogates (undecodable bytes of a file name), private use, unassigned, line and paragraph separators.
+ESCAPED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+
+log = logging.getLogger("kpi.cli")
 
 
 class Failure(Exception):
@@ -126,32 +139,73 @@ def main(argv: list[str] | None = None) -> int:
         _fail(str(failure))
     except (InputError, ReportError) as error:
         _fail(error.message(lang))
-    except (OperationalError, ProgrammingError) as error:
-        # No stack trace and no SQL: say what is wrong with the database in one line.
-        first_line = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
-        _fail(t("cli.database_error", lang, detail=first_line))
+    except (SQLAlchemyError, CommandError) as error:
+        # No stack trace and no SQL: say what is wrong with the database (or its schema) in one line.
+        _fail(t("cli.database_error", lang, detail=_first_line(getattr(error, "orig", None) or error)))
+    except BrokenPipeError:  # the reader went away (`... | head`): nobody is left to tell
+        _quiet_stdout()
+    except OSError as error:  # a file or folder the command could not use
+        detail = error.strerror or _first_line(error)
+        if error.filename is None:
+            _fail(t("cli.system_error", lang, detail=detail))
+        else:
+            _fail(t("cli.os_error", lang, path=str(error.filename), detail=detail))
+    except KeyboardInterrupt:
+        _fail(t("cli.interrupted", lang))
+        return EXIT_INTERRUPTED
+    except Exception as error:  # noqa: BLE001 - no command may end in a stack trace (see the module text)
+        if sys.flags.dev_mode:
+            raise
+        log.debug("unexpected failure", exc_info=True)
+        _fail(t("cli.unexpected", lang, kind=type(error).__name__, detail=_first_line(error)))
     return EXIT_FAILURE
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush does not report the broken pipe again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a file (a test's capture): nothing will be flushed to it
+        pass
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 def _database(args, url: str, lang: str) -> int:
     try:
         if args.action == "backup":
-            print(t("backup.done", lang, path=backup.backup(url, args.path)))
+            print(t("backup.done", lang, path=printable(str(backup.backup(url, args.path)))))
             return 0
         if args.action == "restore":
-            backup.restore(url, args.path)
-            db.upgrade(url)  # a backup from an older release gets the newer schema
-            print(t("backup.restored", lang, path=args.path))
+            backup.restore(url, args.path)  # checked, and brought to the newest schema, before it replaces anything
+            db.upgrade(url)  # nothing left to do unless the live database was older than the backup's check
+            print(t("backup.restored", lang, path=printable(args.path)))
             return 0
     except backup.BackupError as error:
-        raise Failure(t(f"backup.{error.key}", lang, **error.params)) from None
+        params = {name: printable(str(value)) if name == "path" else value for name, value in error.params.items()}
+        raise Failure(t(f"backup.{error.key}", lang, **params)) from None
     db.upgrade(url)
     print(t("cli.upgraded", lang, revision=db.current_revision(url)))
     return 0
 
 
 def _fail(message: str) -> None:
-    print(message.replace("\n", " "), file=sys.stderr)
+    """One line on stderr, however the message came to hold line breaks, controls or a huge value."""
+    line = printable(message.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " "))
+    if len(line) > LINE_LIMIT:  # the start says what failed, the end usually why
+        line = line[:LINE_LIMIT * 2 // 3] + " … " + line[-(LINE_LIMIT // 3 - 3):]
+    print(line, file=sys.stderr)
+
+
+def printable(text: str) -> str:
+    """`text` with every character a terminal would act on (or cannot encode) shown as an escape."""
+    if text.isprintable() and text.isascii():
+        return text
+    return "".join(char.encode("unicode_escape", "backslashreplace").decode("ascii")
+                   if unicodedata.category(char) in ESCAPED_CATEGORIES else char for char in text)
 
 
 def _run(args, settings, lang: str) -> int:
@@ -323,7 +377,7 @@ def _report(engine, args, lang: str) -> int:
     with db.session_scope(engine) as session:
         report = build_report(session, args.kind, period, unit_code=args.unit, as_of=as_of, lang=lang)
     _write_whole(args.out, report.content, lang)
-    print(t("reports.cli.written", lang, path=args.out,
+    print(t("reports.cli.written", lang, path=printable(args.out),
             size=format_number(max(1, round(len(report.content) / 1024)), 0, lang)))
     if report.covers:
         print(t("reports.covers", lang, count=len(report.covers), names=drawable("; ".join(report.covers))))
