@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     import_max_compression_ratio: int = Field(default=100, ge=2)
     import_max_zip_members: int = Field(default=10_000, ge=10)
     import_max_shared_strings: int = Field(default=2_000_000, ge=1)
-    import_max_shared_strings_mb: int = Field(default=200, ge=1)
+    import_max_shared_strings_mb: int = Field(default=100, ge=1)
 
     # --- sign-in (kpi/ui/auth.py; README "Sign-in and roles") ---
     # local: no sign-in, full rights, and only on a loopback address; password: the app's own accounts;

@@ -465,7 +465,7 @@ class _Header:
 
     def finish(self, found_rows: bool) -> None:
         if not self.width:
-            if not any(problem.row is None for problem in self.table.problems):  # not when it could not be read
+            if not self.table.problems:  # not when it could not be read, or the reading was stopped
                 self.table.problems.append(Problem(None, None, None, "", "import.problems.empty_file"))
         elif not self.failed and not found_rows and not self.table.problems:
             self.table.problems.append(Problem(None, None, None, "", "import.problems.no_rows"))

@@ -408,7 +408,8 @@ class _Sheet:
     def _names(self, root: str) -> None:
         prefix = root[:root.index(":") + 1] if ":" in root else ""
         self.prefix = prefix
-        self.C, self.V, self.ROW, self.IS, self.T, self.RPH = (prefix + name for name in ("c", "v", "row", "is", "t", "rPh"))
+        self.C, self.V, self.ROW, self.IS, self.T, self.RPH = (
+            prefix + name for name in ("c", "v", "row", "is", "t", "rPh"))
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         if tag == self.C:
