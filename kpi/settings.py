@@ -27,6 +27,18 @@ class Settings(BaseSettings):
     demo_data: bool = True
     # Largest file accepted for import, in megabytes (the app's upload widget and the command line).
     max_upload_mb: int = Field(default=20, ge=1, le=1000)
+    # How much of an import file is read at most (kpi/importing/limits.py; README "File import"): a file past
+    # one is refused naming it, and nothing is written. Rows and cell length are Excel's own limits.
+    import_max_rows: int = Field(default=1_048_576, ge=1)
+    import_max_columns: int = Field(default=1024, ge=8)
+    import_max_cell_chars: int = Field(default=32_767, ge=100, le=131_072)  # the csv module reads at most 131 072
+    # XLSX only: what a workbook may unpack to (each part and all together), how many times smaller than that
+    # a part of 1 MB or more may be packed, how many parts it may have, and its shared-strings table.
+    import_max_uncompressed_mb: int = Field(default=500, ge=1)
+    import_max_compression_ratio: int = Field(default=100, ge=2)
+    import_max_zip_members: int = Field(default=10_000, ge=10)
+    import_max_shared_strings: int = Field(default=2_000_000, ge=1)
+    import_max_shared_strings_mb: int = Field(default=100, ge=1)
 
     # --- sign-in (kpi/ui/auth.py; README "Sign-in and roles") ---
     # local: no sign-in, full rights, and only on a loopback address; password: the app's own accounts;

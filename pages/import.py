@@ -5,6 +5,7 @@ from kpi import store
 from kpi.plain_text import escape_markdown
 from kpi.i18n import format_number, t
 from kpi.importing import preview, run_import
+from kpi.importing.problems import quoted
 from kpi.importing.view import formatted_counts, log_frame, problems_frame, sample_frame
 from kpi.settings import get_settings
 from kpi.ui import data
@@ -77,7 +78,7 @@ if upload is not None:
     for column, name in zip(st.columns(5), ("total", "new", "changed", "unchanged", "error")):
         column.metric(t(f"import.metric_{name}", lang), format_number(outcome.counts[name], 0, lang))
     if outcome.ignored_columns:
-        st.caption(t("import.ignored", lang, columns=", ".join(outcome.ignored_columns)))
+        st.caption(t("import.ignored", lang, columns=", ".join(quoted(name, lang) for name in outcome.ignored_columns)))
 
     if outcome.problems:
         st.error(t("import.has_errors", lang, count=format_number(len(outcome.problems), 0, lang)), icon="❌")

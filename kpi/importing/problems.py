@@ -32,27 +32,42 @@ class Problem:
                        {"value": shown, **error.params})
 
     def column(self, lang: str) -> str:
-        """The column as the file names it, else the field's name in the language, else ""."""
+        """The column as the file names it (shortened, see `quoted`), else the field's name in the language."""
         if self.header:
-            return self.header
+            return quoted(self.header, lang)
         return t(f"fields.{self.field}", lang) if self.field else ""
+
+    def shown_value(self, lang: str) -> str:
+        return quoted(self.value, lang)
 
     def reason(self, lang: str) -> str:
         params = {name: _param(value, lang) for name, value in self.params.items()}
         return t(self.key, lang, **params)
 
     def line(self, lang: str) -> str:
-        """One line for the command line: row, column, value, reason (those that apply)."""
-        reason, column = self.reason(lang), self.column(lang)
+        """One line for the command line: row, column, value, reason (those that apply); bounded in length
+        however long the cell (a 100 001-character cell is quoted by its first 60 characters)."""
+        reason, column, value = self.reason(lang), self.column(lang), self.shown_value(lang)
         if self.row is None:
             if column:
                 return t("import.line_column", lang, column=column, reason=reason)
             return t("import.line_file", lang, reason=reason)
         if column:
-            return t("import.line_row", lang, row=self.row, column=column, value=self.value, reason=reason)
+            return t("import.line_row", lang, row=self.row, column=column, value=value, reason=reason)
         if self.value:
-            return t("import.line_row_value", lang, row=self.row, value=self.value, reason=reason)
+            return t("import.line_row_value", lang, row=self.row, value=value, reason=reason)
         return t("import.line_row_only", lang, row=self.row, reason=reason)
+
+
+QUOTE_CHARS = 60  # a longer cell is quoted by its start, "…" and its length
+_QUOTE_SLACK = 20  # not cut when only a little longer: the note of the length would be as long
+
+
+def quoted(text: str, lang: str) -> str:
+    """A cell's text as a problem quotes it: whole when short, else "first 60 characters… (100 001 characters)"."""
+    if len(text) <= QUOTE_CHARS + _QUOTE_SLACK:
+        return text
+    return t("import.quote_cut", lang, start=text[:QUOTE_CHARS], length=format_number(len(text), 0, lang))
 
 
 def display(value: Any) -> str:
@@ -88,6 +103,8 @@ def _param(value: Any, lang: str) -> Any:
     """Numbers inside a reason read in the language (61,5 in Finnish)."""
     if isinstance(value, Reading):
         return value.text(lang)
+    if isinstance(value, str):
+        return quoted(value, lang)
     if isinstance(value, bool) or not isinstance(value, float) or not math.isfinite(value):
         return value
     text = f"{value:.6f}".rstrip("0")

@@ -29,11 +29,11 @@ import math
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from itertools import chain
 from operator import itemgetter
 from typing import Any, BinaryIO, Iterator
 
+from .limits import Limits, LimitExceeded, exceeded
 from .problems import Problem, display
 
 FIELDS = ("indicator", "org_unit", "period", "value", "numerator", "denominator", "weight", "comment")
@@ -55,7 +55,6 @@ _HEADER_TO_FIELD = {alias: name for name, aliases in _ALIASES.items() for alias 
 _SEPARATORS = (";", "\t", ",")
 _XLSX_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
-_XLSX_MAX_COLUMNS = 60  # a sheet formatted out to column XFD is still read quickly
 
 
 @dataclass
@@ -77,9 +76,10 @@ def header_field(text: Any) -> str | None:
     return _HEADER_TO_FIELD.get(name)
 
 
-def read_table(data: bytes | os.PathLike, file_name: str, *, max_bytes: int | None = None) -> Table:
+def read_table(data: bytes | os.PathLike, file_name: str, *, max_bytes: int | None = None,
+               limits: Limits | None = None) -> Table:
     """Parse a file (its bytes, or a path). Never raises for bad content; problems are in `table.problems`."""
-    stream = open_table(data, file_name, max_bytes=max_bytes)
+    stream = open_table(data, file_name, max_bytes=max_bytes, limits=limits)
     for chunk in stream.chunks():
         stream.table.rows.extend(chunk)
     return stream.table
@@ -159,9 +159,12 @@ class TableStream:
         return min(max(self._position(), 0.0), 1.0) if self._position is not None else 0.0
 
 
-def open_table(data: bytes | os.PathLike | Source, file_name: str, *, max_bytes: int | None = None) -> TableStream:
-    """Start reading a file (its bytes, or a path to stream it from). Never raises for bad content."""
+def open_table(data: bytes | os.PathLike | Source, file_name: str, *, max_bytes: int | None = None,
+               limits: Limits | None = None) -> TableStream:
+    """Start reading a file (its bytes, or a path to stream it from). Never raises for bad content. `limits`:
+    how much is read at most (limits.py; by default from the settings)."""
     source = Source.of(data)
+    limits = limits or Limits.from_settings()
     table = Table(file_name=file_name)
     size = source.size
     if max_bytes is not None and size > max_bytes:
@@ -178,10 +181,10 @@ def open_table(data: bytes | os.PathLike | Source, file_name: str, *, max_bytes:
         return TableStream(table)
     if head.startswith(_XLSX_MAGIC) or lower.endswith(".xlsx"):
         table.format = "xlsx"
-        reading = _XlsxReading(source, table)
+        reading = _XlsxReading(source, table, limits)
         return TableStream(table, reading.chunks, reading.fraction)
     table.format = "csv"
-    reading = _CsvReading(source, table, size)
+    reading = _CsvReading(source, table, size, limits)
     return TableStream(table, reading.chunks, reading.fraction)
 
 
@@ -223,8 +226,8 @@ class _CsvReading:
     """A CSV file as lines of text, decoded a block at a time (the encoding is chosen over the whole file
     first), then as rows. The same rows, row numbers and problems as parsing the whole text at once."""
 
-    def __init__(self, source: Source, table: Table, size: int):
-        self.source, self.table, self.size = source, table, max(size, 1)
+    def __init__(self, source: Source, table: Table, size: int, limits: Limits):
+        self.source, self.table, self.size, self.limits = source, table, max(size, 1), limits
         self.binary: BinaryIO | None = None
 
     def fraction(self) -> float:
@@ -238,9 +241,11 @@ class _CsvReading:
         self.binary = self.source.open()
         text = io.TextIOWrapper(self.binary, encoding=codec, newline="")
         try:
-            lines = self._lines(text)
+            lines = self._lines(_bounded_lines(text, self.limits))
             if lines is not None:
-                yield from _csv_chunks(lines, self.table, size)
+                yield from _csv_chunks(lines, self.table, size, self.limits)
+        except LimitExceeded as refusal:  # the reading stops at the first limit passed
+            self.table.problems.append(refusal.problem)
         finally:
             text.close()  # and the file under it
 
@@ -253,6 +258,8 @@ class _CsvReading:
             head.append(line)
             if _NON_SPACE.search(line):
                 break
+            if len(head) > self.limits.rows:
+                raise exceeded("too_many_rows", limit=self.limits.rows)
         else:
             table.problems.append(Problem(None, None, None, "", "import.problems.empty_file"))
             return None
@@ -263,6 +270,17 @@ class _CsvReading:
             return _after_empty_lines(text)
         table.separator = _sniff(content)
         return chain(head, text)
+
+
+def _bounded_lines(text: Iterator[str], limits: Limits) -> Iterator[str]:
+    """The file's lines, none longer than the limits allow (checked before the csv module splits it)."""
+    longest = limits.line_chars
+    number = 0
+    for line in text:
+        number += 1
+        if len(line) > longest:
+            raise exceeded("line_too_long", line=number, limit=longest)
+        yield line
 
 
 def _after_empty_lines(lines: Iterator[str]) -> Iterator[str]:
@@ -286,12 +304,13 @@ def _sniff(header_line: str) -> str:
     return max(_SEPARATORS, key=score)
 
 
-def _csv_chunks(lines: Iterator[str], table: Table, size: int):
+def _csv_chunks(lines: Iterator[str], table: Table, size: int, limits: Limits):
     """Rows of a CSV file, `size` at a time: what `_take_records` makes of the records, with the
     per-cell work for the rows after the header done as few Python steps as possible (this loop runs
-    millions of times)."""
+    millions of times). Past the row or column limit the reading stops (LimitExceeded); a cell over
+    the length limit is a problem on its row."""
     reader = csv.reader(lines, delimiter=table.separator)
-    records = _numbered(reader, table)
+    records = _numbered(reader, table, limits)
     header = _header_of(records, table)
     if header is None:
         return
@@ -303,13 +322,21 @@ def _csv_chunks(lines: Iterator[str], table: Table, size: int):
     rows: list[tuple[int, tuple[Any, ...]]] = []
     number = header.number
     found = False
+    max_rows, max_columns, max_chars = limits.rows, limits.columns, limits.cell_chars
     try:
         for record in reader:
             number += 1
+            if number > max_rows:
+                raise exceeded("too_many_rows", limit=max_rows)
+            count = len(record)
+            if count > max_columns:
+                raise exceeded("too_many_columns", row=number, limit=max_columns)
+            if count and max(map(len, record)) > max_chars:
+                table.problems.append(_long_cell(number, record, positions, table, max_chars))
+                continue
             cells = list(map(strip, record))
             if not any(cells):
                 continue
-            count = len(cells)
             if count > width and any(cells[width:]):  # e.g. 1,5 unquoted in a comma-separated file
                 extra = next(cell for cell in cells[width:] if cell)
                 table.problems.append(Problem(number, None, None, extra, "import.problems.extra_cells",
@@ -326,43 +353,65 @@ def _csv_chunks(lines: Iterator[str], table: Table, size: int):
             if len(rows) >= size:
                 yield rows
                 rows = []
-    except csv.Error:
-        table.problems.append(Problem(number + 1, None, None, "", "import.problems.unreadable_csv"))
+    except csv.Error as error:
+        table.problems.append(_csv_error(number + 1, error, limits))
     if rows:
         yield rows
     header.finish(found)
 
 
-def _numbered(reader, table: Table):
+def _long_cell(number: int, record: list[str], positions: dict[str, int], table: Table, limit: int) -> Problem:
+    """A row with a cell longer than the limit: the problem names its column, when it is one the import reads."""
+    index = next(i for i, cell in enumerate(record) if len(cell) > limit)
+    name = next((name for name, position in positions.items() if position == index), None)
+    return Problem(number, name, table.columns.get(name) if name else None, record[index],
+                   "import.problems.cell_too_long", {"limit": float(limit)})
+
+
+def _csv_error(number: int, error: csv.Error, limits: Limits) -> Problem:
+    if "field limit" in str(error):  # the csv module's own bound on a cell (131 072 characters)
+        return Problem(number, None, None, "", "import.problems.cell_too_long",
+                       {"limit": float(limits.cell_chars)})
+    return Problem(number, None, None, "", "import.problems.unreadable_csv")
+
+
+def _numbered(reader, table: Table, limits: Limits):
+    """The records up to the header, numbered, within the limits (a cell too long here stops the reading)."""
     number = 0
     while True:
         try:
             record = next(reader)
         except StopIteration:
             return
-        except csv.Error:
-            table.problems.append(Problem(number + 1, None, None, "", "import.problems.unreadable_csv"))
+        except csv.Error as error:
+            table.problems.append(_csv_error(number + 1, error, limits))
             return
         number += 1
+        if number > limits.rows:
+            raise exceeded("too_many_rows", limit=limits.rows)
+        if len(record) > limits.columns:
+            raise exceeded("too_many_columns", row=number, limit=limits.columns)
+        long = next((cell for cell in record if len(cell) > limits.cell_chars), None)
+        if long is not None:
+            raise exceeded("cell_too_long", row=number, value=long, limit=limits.cell_chars)
         yield number, [cell.strip() for cell in record]
 
 
 # --- XLSX -------------------------------------------------------------------------------------------
 
 class _XlsxReading:
-    def __init__(self, source: Source, table: Table):
-        self.source, self.table = source, table
-        self.done = self.total = 0
+    """The first sheet, through xlsx.Workbook (bounded: see kpi/importing/xlsx.py and limits.py)."""
+
+    def __init__(self, source: Source, table: Table, limits: Limits):
+        self.source, self.table, self.limits = source, table, limits
+        self.book = None
 
     def fraction(self) -> float:
-        return self.done / self.total if self.total else 0.0
+        return self.book.fraction() if self.book is not None else 0.0
 
     def chunks(self, size: int):
-        records = _xlsx_records(self.source, self.table, self)
-        if records is None:
-            return
         rows: list[tuple[int, tuple[Any, ...]]] = []
-        for row in _take_records(records, self.table):
+        for row in _take_records(self._records(), self.table):
             rows.append(row)
             if len(rows) >= size:
                 yield rows
@@ -370,66 +419,25 @@ class _XlsxReading:
         if rows:
             yield rows
 
+    def _records(self):
+        from .xlsx import Unreadable, Workbook
 
-def _xlsx_records(source: Source, table: Table, reading: _XlsxReading | None = None):
-    handle = source.open()  # a file object either way: openpyxl then reads it whatever the file is called
-    try:
-        import openpyxl
-
-        book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-        sheet = book.worksheets[0]
-    except Exception as error:  # noqa: BLE001 - openpyxl has many ways of saying "this is not a workbook"
-        handle.close()
-        table.problems.append(Problem(None, None, None, "", "import.problems.unreadable_xlsx",
-                                      {"detail": type(error).__name__}))
-        return None
-    if reading is not None:
+        handle = self.source.open()
         try:
-            reading.total = int(sheet.max_row or 0)
-        except Exception:  # noqa: BLE001 - only for the progress bar
-            reading.total = 0
-    return _xlsx_rows(book, sheet, table, reading, handle)
-
-
-def _xlsx_rows(book, sheet, table: Table, reading: _XlsxReading | None = None, handle: BinaryIO | None = None):
-    try:
-        for number, row in enumerate(sheet.iter_rows(max_col=_XLSX_MAX_COLUMNS), start=1):
-            if reading is not None:
-                reading.done = number
-            yield number, [_xlsx_cell(cell) for cell in row]
-    except Exception as error:  # noqa: BLE001 - damage found part-way through the sheet
-        table.problems.append(Problem(None, None, None, "", "import.problems.unreadable_xlsx",
-                                      {"detail": type(error).__name__}))
-    finally:
-        book.close()
-        if handle is not None:
+            self.book = Workbook(handle, self.source.size, self.limits)
+            yield from self.book.rows()
+        except LimitExceeded as refusal:
+            self.table.problems.append(refusal.problem)
+        except Unreadable as error:
+            self.table.problems.append(Problem(None, None, None, "", "import.problems.unreadable_xlsx",
+                                               {"detail": str(error)}))
+        except Exception as error:  # noqa: BLE001 - a damaged part: a bad number, a shared string not there
+            self.table.problems.append(Problem(None, None, None, "", "import.problems.unreadable_xlsx",
+                                               {"detail": type(error).__name__}))
+        finally:
+            if self.book is not None:
+                self.book.close()
             handle.close()
-
-
-def _xlsx_cell(cell) -> Any:
-    value = cell.value
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, (datetime, date)):
-        return _date_cell(value, getattr(cell, "number_format", "") or "")
-    if isinstance(value, (int, float)):
-        return float(value)
-    return display(value).strip()
-
-
-def _date_cell(value: date, number_format: str) -> str:
-    """A date cell as a period: by its format, a month ("mmm-yy", typed as 3/2020) or a year, else the day."""
-    shown = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", number_format.lower())  # drop literals, colours, locales
-    day = value.date() if isinstance(value, datetime) else value
-    if "d" not in shown and "m" in shown:
-        return f"{day.year}-{day.month:02d}"
-    if "d" not in shown and "m" not in shown and "y" in shown:
-        return f"{day.year}"
-    return day.isoformat()
 
 
 # --- the rows ---------------------------------------------------------------------------------------
@@ -457,7 +465,8 @@ class _Header:
 
     def finish(self, found_rows: bool) -> None:
         if not self.width:
-            self.table.problems.append(Problem(None, None, None, "", "import.problems.empty_file"))
+            if not self.table.problems:  # not when it could not be read, or the reading was stopped
+                self.table.problems.append(Problem(None, None, None, "", "import.problems.empty_file"))
         elif not self.failed and not found_rows and not self.table.problems:
             self.table.problems.append(Problem(None, None, None, "", "import.problems.no_rows"))
 

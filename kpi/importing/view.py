@@ -31,7 +31,7 @@ def problems_frame(problems: list[Problem], lang: str) -> pd.DataFrame:
     return pd.DataFrame({
         t("import.col_row", lang): [p.row if p.row is not None else "" for p in problems],
         t("import.col_column", lang): [p.column(lang) for p in problems],
-        t("import.col_value", lang): [p.value for p in problems],
+        t("import.col_value", lang): [p.shown_value(lang) for p in problems],
         t("import.col_reason", lang): [p.reason(lang) for p in problems],
     }).astype(str)
 

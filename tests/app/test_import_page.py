@@ -111,3 +111,35 @@ def test_the_page_reads_in_english(app):
     upload(app, BAD)
     assert app.title[0].value == "Import values from a file"
     assert table(app, "Reason")["Reason"].tolist()[0] == "unknown indicator (give its code or exact name)"
+
+
+# --- zip bombs: refused at once in the app server, nothing written ----------------------------------
+
+@pytest.fixture(scope="module")
+def bombs(tmp_path_factory):
+    from tests.import_bombs import BOMBS
+
+    folder = tmp_path_factory.mktemp("bombs")
+    return {name: make(folder / f"{name}.xlsx").read_bytes() for name, make in BOMBS.items()}
+
+
+@pytest.mark.parametrize("shape,let_through", [
+    ("one_cell", False), ("shared_strings", False), ("row_flood", False), ("wide_columns", False),
+    ("valid_rows", False), ("one_cell", True), ("wide_columns", True)])
+def test_a_zip_bomb_is_refused_on_the_page_naming_the_limit_and_nothing_is_written(page, bombs, shape, let_through,
+                                                                                   monkeypatch):
+    from tests.import_bombs import LET_THROUGH, WHILE_PARSING
+
+    if let_through:  # the zip's directory let through: the limits met while parsing hold on their own
+        for name, value in LET_THROUGH.items():
+            monkeypatch.setenv(name, value)
+    page.file_uploader(key="import_file_0").set_value(
+        (f"{shape}.xlsx", bombs[shape], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    page.run(timeout=30)
+    assert not page.exception
+    assert page.error[0].value.startswith("Tiedostossa on virheitä: 1.")
+    (reason,) = table(page, "Syy")["Syy"].tolist()
+    setting = WHILE_PARSING[shape] if let_through else "KPI_IMPORT_MAX_UNCOMPRESSED_MB"
+    assert setting in reason and len(reason) < 300
+    assert page.button(key="import_confirm").disabled
+    assert count(page.url, Measurement) == 362 and count(page.url, ImportLog) == 0
