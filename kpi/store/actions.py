@@ -16,6 +16,7 @@ from ..domain.vocabulary import ActionState
 from ..errors import InputError
 from ..models import ActionChange, CorrectiveAction, Indicator, ReviewSession, Target, utc_now
 from .inputs import parse_date_field, parse_period_field, required_text
+from .text_limits import within_limit
 
 _TRACKED = ("title", "owner", "due_on", "state")
 OPEN_STATES = tuple(s.value for s in ActionState if s.is_open)
@@ -44,11 +45,12 @@ def create_action(session: Session, *, target_id: int, period: str, title: str, 
     actor = str(require(session, actor, unit_id=target.org_unit_id, action=f"create action on target {target_id}"))
     if review_id is not None and session.get(ReviewSession, review_id) is None:
         raise InputError("review", review_id, "unknown_review")
+    within_limit("note", note)
     now = utc_now()
     action = CorrectiveAction(
-        target_id=target_id, period=parse_period_field(period).code, title=required_text("title", title, limit=500),
-        owner=(owner or "").strip()[:120], due_on=parse_date_field("due_on", due_on), state=_state(state),
-        review_id=review_id, created_by=actor, created_at=now, updated_by=actor, updated_at=now)
+        target_id=target_id, period=parse_period_field(period).code, title=required_text("title", title),
+        owner=within_limit("owner", (owner or "").strip()), due_on=parse_date_field("due_on", due_on),
+        state=_state(state), review_id=review_id, created_by=actor, created_at=now, updated_by=actor, updated_at=now)
     session.add(action)
     session.flush()
     session.add(ActionChange(action_id=action.id, changed_by=actor, changed_at=now, new_state=action.state,
@@ -61,7 +63,7 @@ def update_action(session: Session, *, action_id: int, expected_version: int, ac
     """Change an action's state (or what, owner, due date); the note says what happened. An editor whose
     scope holds the unit of the action's target."""
     require(session, actor, action="update action")
-    note = required_text("note", note, limit=2000)
+    note = required_text("note", note)
     action = session.get(CorrectiveAction, action_id)
     if action is None:
         raise InputError("action", action_id, "unknown_action")
@@ -79,9 +81,9 @@ def update_action(session: Session, *, action_id: int, expected_version: int, ac
         elif name == "due_on":
             raw = parse_date_field("due_on", raw)
         elif name == "title":
-            raw = required_text("title", raw, limit=500)
+            raw = required_text("title", raw)
         else:
-            raw = (raw or "").strip()[:120]
+            raw = within_limit("owner", (raw or "").strip())
         setattr(action, name, raw)
     action.updated_by, action.updated_at = actor, utc_now()
     session.add(action)

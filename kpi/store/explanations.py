@@ -15,8 +15,9 @@ from ..domain.vocabulary import ExplanationState
 from ..errors import InputError
 from ..models import Explanation, ExplanationRevision, Target, utc_now
 from .inputs import parse_period_field, required_text
+from .text_limits import LIMITS, within_limit
 
-BODY_LIMIT = 20_000  # some pages of text; a pasted document is refused with a clear message
+BODY_LIMIT = LIMITS["body"]  # some pages of text; a pasted document is refused with a clear message
 
 
 def get_explanation(session: Session, target_id: int, period: str) -> Explanation | None:
@@ -43,7 +44,8 @@ def save_explanation(session: Session, *, target_id: int, period: str, body: str
         raise InputError("target", target_id, "unknown_target")
     actor = str(require(session, actor, unit_id=target.org_unit_id, action=f"save explanation of target {target_id}"))
     code = parse_period_field(period).code
-    text = required_text("body", body, limit=BODY_LIMIT)
+    text = required_text("body", body)
+    within_limit("note", note)
     current = get_explanation(session, target_id, code)
     if current is None and expected_version is not None:
         raise InputError("explanation", code, "unknown_explanation")
@@ -71,6 +73,7 @@ def approve_explanation(session: Session, *, explanation_id: int, expected_versi
     """The steering group approved this text (the version the approver read). `approved_at`: when the
     group decided, if recorded later than that (default now). An editor whose scope holds the target's unit."""
     require(session, actor, action="approve explanation")
+    within_limit("note", note)
     current = session.get(Explanation, explanation_id)
     if current is None:
         raise InputError("explanation", explanation_id, "unknown_explanation")

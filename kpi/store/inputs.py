@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 from ..domain.periods import Period, PeriodParseError, parse_period
 from ..errors import InputError
 from ..plain_text import drawable, name_problem
+from .text_limits import within_limit
 
 
 def parse_period_field(text: str, field: str = "period") -> Period:
@@ -72,14 +73,12 @@ def parse_date_field(field: str, value, *, required: bool = False):
     raise InputError(field, text, "bad_date")
 
 
-def required_text(field: str, value, *, limit: int) -> str:
-    """Stripped text that must be given and must fit its column."""
+def required_text(field: str, value, *, limit: int | None = None) -> str:
+    """Stripped text that must be given and must fit its limit (`text_limits.LIMITS` unless given)."""
     text = str(value or "").strip()
     if not text:
         raise InputError(field, text, "required")
-    if len(text) > limit:
-        raise InputError(field, text[:40] + "…", "too_long", limit=limit)
-    return text
+    return within_limit(field, text, limit)
 
 
 def name_text(field: str, value, *, limit: int, required: bool = False, multiline: bool = False) -> str:

@@ -17,6 +17,7 @@ from ..errors import InputError
 from ..models import Indicator, Measurement, MeasurementChange, OrgUnit, utc_now
 from .indicators import get_indicator
 from .inputs import parse_number, parse_period_field
+from .text_limits import within_limit
 from .units import get_unit
 
 
@@ -91,6 +92,8 @@ def save_measurement(session: Session, *, indicator: str, org_unit: str, period:
     actor = str(require(session, actor, unit_id=found_unit.id,
                         action=f"save value {found_indicator.code} {found_unit.code}"))
     parsed = parse_period_field(period)
+    for name, text in (("comment", comment), ("source", source), ("period_label", period_label), ("reason", reason)):
+        within_limit(name, text)
     numbers = {name: parse_number(name, raw) for name, raw in
                (("value", value), ("numerator", numerator), ("denominator", denominator), ("weight", weight))}
     stored_value = check_value(found_indicator, numbers["value"], numbers["numerator"],
@@ -134,6 +137,7 @@ def delete_measurement(session: Session, *, measurement_id: int, expected_versio
     require(session, actor, action="delete value")
     if not (reason or "").strip():
         raise InputError("reason", reason, "required")
+    within_limit("reason", reason)
     measurement = session.get(Measurement, measurement_id)
     if measurement is None:
         raise InputError("value", measurement_id, "unknown_measurement")

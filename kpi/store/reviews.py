@@ -9,6 +9,7 @@ from ..access.roles import Actor
 from ..errors import InputError
 from ..models import Indicator, ReviewSession, ReviewTopic, Target, utc_now
 from .inputs import parse_date_field, parse_period_field, required_text
+from .text_limits import within_limit
 
 
 def create_review(session: Session, *, period: str, held_on, actor: Actor | str, title: str = "",
@@ -18,9 +19,10 @@ def create_review(session: Session, *, period: str, held_on, actor: Actor | str,
     now = utc_now()
     review = ReviewSession(period=parse_period_field(period).code,
                            held_on=parse_date_field("held_on", held_on, required=True),
-                           title=(title or "").strip()[:200], attendees=_one_per_line(attendees),
-                           notes=(notes or "").strip(), created_by=actor, created_at=now, updated_by=actor,
-                           updated_at=now)
+                           title=within_limit("review_title", (title or "").strip()),
+                           attendees=within_limit("attendees", _one_per_line(attendees)),
+                           notes=within_limit("notes", (notes or "").strip()), created_by=actor, created_at=now,
+                           updated_by=actor, updated_at=now)
     session.add(review)
     session.flush()
     return review
@@ -61,7 +63,7 @@ def record_decision(session: Session, *, review_id: int, target_id: int, period:
         raise InputError("target", target_id, "unknown_target")
     actor = str(require(session, actor, unit_id=target.org_unit_id, action=f"record decision on target {target_id}"))
     topic = ReviewTopic(review_id=review_id, target_id=target_id, period=parse_period_field(period).code,
-                        decision=required_text("decision", decision, limit=5000), recorded_by=actor,
+                        decision=required_text("decision", decision), recorded_by=actor,
                         recorded_at=utc_now())
     session.add(topic)
     session.flush()

@@ -14,6 +14,7 @@ from ..errors import InputError
 from ..models import Indicator, OrgUnit, Target, TargetChange, utc_now
 from .indicators import get_indicator
 from .inputs import parse_number, parse_period_field
+from .text_limits import within_limit
 from .units import get_unit
 
 # What people type for a comparator, in either language.
@@ -75,6 +76,7 @@ def create_target(session: Session, *, indicator: str, org_unit: str | None, per
     unit_id = get_unit(session, org_unit).id if org_unit else None
     actor = str(require(session, actor, unit_id=unit_id, action=f"create target {found.code} {org_unit or '(org)'}"))
     parsed = parse_period_field(period)
+    within_limit("reason", reason)
     number = parse_number("threshold", threshold)
     if number is None:
         raise InputError("threshold", threshold, "required")
@@ -87,8 +89,9 @@ def create_target(session: Session, *, indicator: str, org_unit: str | None, per
         indicator_id=found.id, org_unit_id=unit_id, period=parsed.code, period_kind=parsed.kind.value,
         period_start=parsed.start, period_end=parsed.end, comparator=parse_comparator(comparator).value,
         threshold=number, threshold_upper=parse_number("threshold_upper", threshold_upper),
-        band=parse_number("band", band), band_kind=kind, binding=bool(binding), rationale=rationale,
-        owner=owner, created_by=actor, created_at=now, updated_by=actor, updated_at=now)
+        band=parse_number("band", band), band_kind=kind, binding=bool(binding),
+        rationale=within_limit("rationale", rationale), owner=within_limit("owner", owner), created_by=actor,
+        created_at=now, updated_by=actor, updated_at=now)
     _check_rule(found, target)
     if _find_duplicate(session, target):
         raise InputError("period", parsed.code, "duplicate_target", indicator=found.code)
@@ -106,6 +109,7 @@ def _target_to_change(session: Session, target_id: int, expected_version: int, r
     require(session, actor, action=action)
     if not (reason or "").strip():
         raise InputError("reason", reason, "required")
+    within_limit("reason", reason)
     target = session.get(Target, target_id)
     if target is None:
         raise InputError("target", target_id, "unknown_target")
@@ -129,6 +133,8 @@ def update_target(session: Session, *, target_id: int, expected_version: int, ac
             raw = parse_comparator(raw).value
         elif name in ("threshold", "threshold_upper", "band"):
             raw = parse_number(name, raw)
+        elif name in ("rationale", "owner"):
+            raw = within_limit(name, raw)
         setattr(target, name, raw)
     _check_rule(indicator, target)
     target.updated_by, target.updated_at = actor, utc_now()
