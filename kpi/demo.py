@@ -123,7 +123,6 @@ def _review(session: Session, row: dict[str, str]) -> None:
                                  attendees=row["attendees"], notes=row["notes"], actor=DEMO_ACTOR)
     if row["decision"]:
         target = _demo_target(session, row)
-        topic = store.record_decision(session, review_id=review.id, target_id=target.id, period=row["period"],
-                                      decision=row["decision"], actor=DEMO_ACTOR)
-        topic.recorded_at = datetime.combine(review.held_on, time(12), UTC)
-        session.add(topic)
+        store.record_decision(session, review_id=review.id, target_id=target.id, period=row["period"],
+                              decision=row["decision"], actor=DEMO_ACTOR,
+                              recorded_at=datetime.combine(review.held_on, time(12), UTC))

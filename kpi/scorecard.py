@@ -130,11 +130,6 @@ def scorecard_statement(session: Session, period: Period, *, unit_code: str | No
     return _Scope.of(session, period, unit_code).statement(session, from_values=from_values)
 
 
-def fetch_floor(session: Session, statement) -> int:
-    """Run the scorecard's aggregate statement and fetch every row, nothing more: the database's floor."""
-    return len(session.execute(statement).all())
-
-
 def _tree_rollups(session: Session, scope: _Scope) -> dict[int, TreeRollup]:
     """Per indicator, its values for any unit and trend period, from the database's cell sums."""
     if not scope.indicators:

@@ -16,6 +16,7 @@ from typing import Any
 from sqlmodel import Session
 
 from ..errors import InputError
+from ..store.access_log import log_event_separately
 from .roles import Actor, Role, trusted
 
 log = logging.getLogger("kpi.access")
@@ -78,6 +79,4 @@ def record_refusal(session: Session, login: str, key: str, detail: str) -> None:
     """A refusal in the access log, committed on its own; if the database will not take it (an SQLite
     writer holds the lock), the application log still has it."""
     log.info("access refused: %s %s (%s)", login, key, detail)  # warning only if the database refuses the line
-    from .people import log_event_separately  # late: people imports this module
-
     log_event_separately(session, login=login, event=f"refused:{key}", detail=detail)

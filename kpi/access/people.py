@@ -2,22 +2,28 @@
 
 Every change to a person, every sign-in, failed sign-in and refusal is an AccessEvent. Logins are kept
 lower-case and found case-insensitively (an e-mail address from OIDC may arrive capitalised).
+
+The rules are here (who may change a person, what a login and a password must be, the hashing, what a
+sign-in answers); the rows are read and written by `kpi.store.people`, `kpi.store.access_log` and
+`kpi.store.sign_in_counters` (through `throttle`).
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from ..errors import InputError
+from ..models import AccessEvent, Person, utc_now
+from ..store import people as rows
+from ..store.access_log import list_access_events, log_event, log_event_separately
 from ..store.inputs import name_text
-from ..models import AccessEvent, OrgUnit, Person, utc_now
+from ..store.transactions import own_transaction
+from ..store.units import get_unit, subtree_ids
 from .guard import AccessDenied, as_actor, log, require
 from .roles import Actor, Role
 from .throttle import LOCK_SECONDS, MAX_FAILURES, forget, reserve, sweep
@@ -47,12 +53,8 @@ def _role(role: Role | str) -> Role:
         raise InputError("role", role, "not_one_of", choices=", ".join(r.value for r in Role)) from None
 
 
-def _find(session: Session, login: str) -> Person | None:
-    return session.exec(select(Person).where(func.lower(Person.login) == (login or "").strip().lower())).first()
-
-
 def _person(session: Session, login: str) -> Person:
-    found = _find(session, login)
+    found = rows.find_person(session, login=login)
     if found is None:
         raise AccessDenied("unknown_person", login)
     return found
@@ -61,7 +63,6 @@ def _person(session: Session, login: str) -> Person:
 def _scope_id(session: Session, scope_unit: str | None) -> int | None:
     if not scope_unit:
         return None
-    from ..store.units import get_unit
     return get_unit(session, scope_unit).id
 
 
@@ -73,53 +74,6 @@ def _check_password(password: str) -> str:
     return password
 
 
-def log_event(session: Session, *, login: str, event: str, detail: str = "", by: str = "") -> AccessEvent:
-    """One line in the access log, in the caller's transaction."""
-    entry = AccessEvent(login=(login or "")[:120], event=event[:40], detail=detail or "", by=(by or "")[:120])
-    session.add(entry)
-    session.flush()
-    log.info("access: %s %s %s%s", entry.login, entry.event, entry.detail, f" (by {by})" if by else "")
-    return entry
-
-
-@contextmanager
-def _own_transaction(session: Session, *, patient: bool = False) -> Iterator[Session]:
-    """A session on the same database whose commit does not wait for the caller's: what must be kept
-    even when the caller rolls back (a refusal, a failed sign-in and its counter).
-
-    On SQLite it waits one second for another writer, since the caller's own transaction may be the one
-    holding the file (a refusal in the middle of a write). `patient`: the engine's usual wait instead,
-    for a sign-in, whose caller holds nothing and whose count must not be dropped because twenty other
-    attempts are writing theirs."""
-    bind = session.get_bind()
-    quick = bind.dialect.name == "sqlite" and not patient
-    with Session(bind) as own:
-        if quick:  # do not hang on a writer that holds the file: log and move on
-            own.connection().exec_driver_sql("PRAGMA busy_timeout = 1000")
-        try:
-            yield own
-            own.commit()
-        finally:
-            if quick:
-                try:
-                    own.rollback()
-                    own.connection().exec_driver_sql("PRAGMA busy_timeout = 30000")
-                    own.commit()
-                except Exception:  # pragma: no cover - best effort
-                    pass
-
-
-def log_event_separately(session: Session, *, login: str, event: str, detail: str = "", by: str = "",
-                         patient: bool = False) -> None:
-    """`log_event` committed on its own (see `_own_transaction`); if the database refuses, the
-    application log still has the line."""
-    try:
-        with _own_transaction(session, patient=patient) as own:
-            log_event(own, login=login, event=event, detail=detail, by=by)
-    except Exception as error:  # noqa: BLE001 - a log line must never turn a refusal into a crash
-        log.warning("access log not written (%s): %s %s %s", type(error).__name__, login, event, detail)
-
-
 def _admin_by(session: Session, by: Actor | str, action: str) -> str:
     return str(require(session, by, role=Role.ADMIN, action=action))
 
@@ -129,13 +83,12 @@ def add_person(session: Session, *, login: str, role: Role | str, name: str = ""
     """A new person. `scope_unit` (a unit code or name) limits an editor to that unit's subtree."""
     who = _admin_by(session, by, "add person")
     login = _login(login)
-    if _find(session, login) is not None:
+    if rows.find_person(session, login=login) is not None:
         raise InputError("login", login, "duplicate_login")
-    person = Person(login=login, name=name_text("person_name", name, limit=200), role=_role(role).value,
-                    scope_unit_id=_scope_id(session, scope_unit),
-                    password_hash=_HASHER.hash(_check_password(password)) if password is not None else None)
-    session.add(person)
-    session.flush()
+    person = rows.insert_person(
+        session, login=login, name=name_text("person_name", name, limit=200), role=_role(role).value,
+        scope_unit_id=_scope_id(session, scope_unit),
+        password_hash=_HASHER.hash(_check_password(password)) if password is not None else None)
     log_event(session, login=login, event="person_added",
               detail=f"role {person.role}" + (f", scope {scope_unit}" if scope_unit else ""), by=who)
     return person
@@ -147,11 +100,7 @@ def set_role(session: Session, *, login: str, role: Role | str, scope_unit: str 
     who = _admin_by(session, by, "set role")
     person = _person(session, login)
     old = f"{person.role}" + (f"@{person.scope_unit_id}" if person.scope_unit_id else "")
-    person.role = _role(role).value
-    person.scope_unit_id = _scope_id(session, scope_unit)
-    person.updated_at = utc_now()
-    session.add(person)
-    session.flush()
+    rows.update_person(session, person=person, role=_role(role).value, scope_unit_id=_scope_id(session, scope_unit))
     log_event(session, login=person.login, event="role_changed",
               detail=f"{old} -> {person.role}" + (f", scope {scope_unit}" if scope_unit else ""), by=who)
     return person
@@ -161,10 +110,7 @@ def disable_person(session: Session, *, login: str, by: Actor | str) -> Person:
     """The person can no longer sign in (kept: the history names them)."""
     who = _admin_by(session, by, "disable person")
     person = _person(session, login)
-    person.disabled = True
-    person.updated_at = utc_now()
-    session.add(person)
-    session.flush()
+    rows.update_person(session, person=person, disabled=True)
     log_event(session, login=person.login, event="person_disabled", by=who)
     return person
 
@@ -172,11 +118,8 @@ def disable_person(session: Session, *, login: str, by: Actor | str) -> Person:
 def enable_person(session: Session, *, login: str, by: Actor | str) -> Person:
     who = _admin_by(session, by, "enable person")
     person = _person(session, login)
-    person.disabled = False
+    rows.update_person(session, person=person, disabled=False)
     forget(session, person.login)  # and the sign-in lock, if any
-    person.updated_at = utc_now()
-    session.add(person)
-    session.flush()
     log_event(session, login=person.login, event="person_enabled", by=who)
     return person
 
@@ -187,11 +130,9 @@ def set_password(session: Session, *, login: str, password: str | None, by: Acto
     person = _person(session, login)
     if actor.login.lower() != person.login:
         _admin_by(session, actor, "set password")
-    person.password_hash = _HASHER.hash(_check_password(password)) if password is not None else None
+    rows.update_person(session, person=person,
+                       password_hash=_HASHER.hash(_check_password(password)) if password is not None else None)
     forget(session, person.login)  # a new password starts a new count
-    person.updated_at = utc_now()
-    session.add(person)
-    session.flush()
     log_event(session, login=person.login, event="password_set" if password is not None else "password_removed",
               by=actor.login)
     return person
@@ -201,12 +142,7 @@ def scope_ids(session: Session, scope_unit_id: int | None) -> frozenset[int] | N
     """The unit and every unit below it, as ids (None: every unit)."""
     if scope_unit_id is None:
         return None
-    from ..store.units import load_unit_tree
-    tree = load_unit_tree(session)
-    unit = session.get(OrgUnit, scope_unit_id)
-    if unit is None:
-        return frozenset()
-    return frozenset(tree.units[code].id for code in tree.subtree(unit.code))
+    return subtree_ids(session, unit_id=scope_unit_id)
 
 
 def _actor(session: Session, person: Person) -> Actor:
@@ -229,7 +165,7 @@ def authenticate(session: Session, login: str, password: str, *, now: datetime |
     only names the database: it must not hold a write of its own, which the sign-in would wait for)."""
     moment = _now(now)
     try:
-        with _own_transaction(session, patient=True) as own:  # committed before the slow check
+        with own_transaction(session, patient=True) as own:  # committed before the slow check
             number = reserve(own, login, moment)
     except SQLAlchemyError as error:  # the count could not be kept: no password is checked uncounted
         log.warning("sign-in not counted (%s): %s", type(error).__name__, _short(login))
@@ -239,8 +175,8 @@ def authenticate(session: Session, login: str, password: str, *, now: datetime |
     if number is None:
         log_event_separately(session, login=_short(login), event="sign_in_failed", detail="throttled", patient=True)
         raise AccessDenied("throttled", _short(login), seconds=LOCK_SECONDS)
-    with _own_transaction(session, patient=True) as own:
-        person = _find(own, login)
+    with own_transaction(session, patient=True) as own:
+        person = rows.find_person(own, login=login)
         found, stored, disabled = (person.login, person.password_hash or None, person.disabled) if person \
             else (None, None, False)
     hashed = stored or _DUMMY_HASH  # the same check, and time, when there is no password to check
@@ -261,15 +197,14 @@ def authenticate(session: Session, login: str, password: str, *, now: datetime |
 def _signed_in(session: Session, login: str, hashed: str, rehashed: str | None) -> Actor | None:
     """The count forgotten, the sign-in logged, the Actor; None if the person was disabled or given another
     password while theirs was being checked (then it counts as a failure)."""
-    with _own_transaction(session, patient=True) as own:
+    with own_transaction(session, patient=True) as own:
         forget(own, login)  # a write first: on SQLite the write lock before any read
-        person = _find(own, login)
+        person = rows.find_person(own, login=login)
         if person is None or person.disabled or person.password_hash != hashed:
             own.rollback()
             return None
         if rehashed is not None:
-            person.password_hash = rehashed
-            own.add(person)
+            rows.store_rehash(own, person=person, password_hash=rehashed)
         log_event(own, login=person.login, event="sign_in", detail="password")
         return _actor(own, person)
 
@@ -277,7 +212,7 @@ def _signed_in(session: Session, login: str, hashed: str, rehashed: str | None) 
 def _sweep_quietly(session: Session, moment: datetime) -> None:
     """Old counts deleted in a transaction of their own; if that fails nothing is lost but tidiness."""
     try:
-        with _own_transaction(session, patient=True) as own:
+        with own_transaction(session, patient=True) as own:
             sweep(own, moment)
     except SQLAlchemyError as error:
         log.debug("old sign-in counts not deleted yet (%s)", type(error).__name__)
@@ -298,7 +233,7 @@ def actor_for(session: Session, login: str, *, groups: Iterable[str] = ()) -> Ac
     """The Actor for a login named by OIDC, the proxy or the command line (case-insensitive); None when
     no such person. A disabled person: AccessDenied(disabled), logged. `groups` is accepted for the
     sign-in side (group-to-role mapping lives there); the stored role decides here."""
-    person = _find(session, login)
+    person = rows.find_person(session, login=login)
     if person is None:
         return None
     if person.disabled:
@@ -308,12 +243,9 @@ def actor_for(session: Session, login: str, *, groups: Iterable[str] = ()) -> Ac
 
 
 def list_people(session: Session) -> list[Person]:
-    return list(session.exec(select(Person).order_by(Person.login)))
+    return rows.list_people(session)
 
 
 def access_log(session: Session, limit: int = 200, *, login: str | None = None) -> list[AccessEvent]:
     """The newest events first."""
-    query = select(AccessEvent)
-    if login:
-        query = query.where(func.lower(AccessEvent.login) == login.strip().lower())
-    return list(session.exec(query.order_by(AccessEvent.at.desc(), AccessEvent.id.desc()).limit(limit)))
+    return list_access_events(session, limit=limit, login=login)

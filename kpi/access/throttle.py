@@ -13,20 +13,19 @@ A count is forgotten LOCK_SECONDS after its latest attempt (the row is deleted a
 anyone, or reused as a fresh count). That keeps the table to the logins tried in the last minute or so,
 however many names are sprayed, and costs nothing in guesses: waiting out a lock already gives
 MAX_FAILURES tries per LOCK_SECONDS, and spacing attempts a minute apart gives fewer.
+
+The rule is here; its statements are `kpi.store.sign_in_counters`.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from ..models import SignInCounter
+from ..store import sign_in_counters
 
 MAX_FAILURES = 5                      # password checks in a row (without a right one) before the login waits
 LOCK_SECONDS = 60                     # how long it waits; also how long a count is remembered
-_TABLE = SignInCounter.__table__
 _LOGIN_LENGTH = 120
 
 
@@ -37,38 +36,18 @@ def counter_key(login: str | None) -> str:
 
 def reserve(session: Session, login: str | None, moment: datetime) -> int | None:
     """Count one attempt on `login` in the session's transaction (the caller commits at once): its number
-    in the row (1 = the first), or None when the login is locked and the attempt may not check a password.
-
-    The statement writes first, so on SQLite it takes the write lock before it reads anything (no stale
-    snapshot to upgrade), and on PostgreSQL the row lock orders concurrent attempts."""
-    lock_end = moment + timedelta(seconds=LOCK_SECONDS)
-    when = _TABLE.c.locked_until.type  # UTC-aware on both databases, as the columns are
-    # A count is fresh when its latest attempt is older than the lock time, or the lock it set is over
-    # (the WHERE below lets an update through only when the login is not locked now).
-    fresh = sa.or_(_TABLE.c.attempt_at <= moment - timedelta(seconds=LOCK_SECONDS),
-                   _TABLE.c.locked_until.is_not(None))
-    number = sa.case((fresh, 1), else_=_TABLE.c.attempts + 1)
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(_TABLE).values(
-        login=counter_key(login), attempts=1, attempt_at=moment,
-        locked_until=lock_end if MAX_FAILURES <= 1 else None,
-    ).on_conflict_do_update(
-        index_elements=[_TABLE.c.login],
-        set_={"attempts": number, "attempt_at": moment,
-              "locked_until": sa.case((number >= MAX_FAILURES, sa.literal(lock_end, when)), else_=None)},
-        where=sa.or_(_TABLE.c.locked_until.is_(None), _TABLE.c.locked_until <= moment),
-    ).returning(_TABLE.c.attempts)
-    return session.execute(statement).scalar()
+    in the row (1 = the first), or None when the login is locked and the attempt may not check a password
+    (`sign_in_counters.count_attempt`, one atomic statement)."""
+    return sign_in_counters.count_attempt(session, key=counter_key(login), moment=moment,
+                                          max_failures=MAX_FAILURES, lock_seconds=LOCK_SECONDS)
 
 
 def forget(session: Session, login: str | None) -> None:
     """A right password (or an admin's reset): the count and any lock on the login go, in the caller's
     transaction."""
-    session.execute(sa.delete(_TABLE).where(_TABLE.c.login == counter_key(login)))
+    sign_in_counters.delete_count(session, key=counter_key(login))
 
 
 def sweep(session: Session, moment: datetime) -> None:
     """Delete the counts nobody remembers any more (see the module text), in the caller's transaction."""
-    session.execute(sa.delete(_TABLE).where(
-        _TABLE.c.attempt_at <= moment - timedelta(seconds=LOCK_SECONDS),
-        sa.or_(_TABLE.c.locked_until.is_(None), _TABLE.c.locked_until <= moment)))
+    sign_in_counters.delete_forgotten_counts(session, moment=moment, lock_seconds=LOCK_SECONDS)

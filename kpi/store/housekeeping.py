@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from ..access.guard import require
 from ..access.roles import Actor, Role
+from .access_log import log_event
 from .cells import note_write
 from ..models import (ActionChange, CorrectiveAction, DataRevision, Explanation, ExplanationRevision, ImportLog,
                       Indicator, Measurement, MeasurementChange, OrgUnit, Person, ReviewSession, ReviewTopic, Target,
@@ -27,8 +28,6 @@ def clear_all(session: Session, *, actor: Actor | str) -> dict[str, tuple[str, s
     {login: (role, unit code)} of those people, for `restore_scopes`.
     """
     who = str(require(session, actor, role=Role.ADMIN, action="clear all data"))
-    from ..access.people import log_event
-
     scoped: dict[str, tuple[str, str]] = {}
     for person, unit_code in session.exec(select(Person, OrgUnit.code).join(OrgUnit, OrgUnit.id == Person.scope_unit_id)):
         scoped[person.login] = (person.role, unit_code)
@@ -50,8 +49,6 @@ def clear_all(session: Session, *, actor: Actor | str) -> dict[str, tuple[str, s
 def restore_scopes(session: Session, scoped: dict[str, tuple[str, str]], *, by: str) -> None:
     """After `clear_all` and a reload: each scoped person back to their role, on the unit of the same code
     if it exists again (else they stay a viewer; both logged)."""
-    from ..access.people import log_event
-
     units = {u.code: u.id for u in session.exec(select(OrgUnit))}
     for login, (role, code) in scoped.items():
         person = session.exec(select(Person).where(Person.login == login)).first()

@@ -2,6 +2,8 @@
 decisions taken. The next review of an indicator starts from the last decisions on it."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session, select
 
 from ..access.guard import require
@@ -53,9 +55,9 @@ def list_reviews(session: Session, period: str | None = None) -> list[ReviewSess
 
 
 def record_decision(session: Session, *, review_id: int, target_id: int, period: str, decision: str,
-                    actor: Actor | str) -> ReviewTopic:
+                    actor: Actor | str, recorded_at: datetime | None = None) -> ReviewTopic:
     """The target was discussed in the review, and this was decided. An editor whose scope holds the
-    target's unit."""
+    target's unit. `recorded_at`: when, if not now (the demo's decisions were made at their meetings)."""
     require(session, actor, action="record decision")
     get_review(session, review_id)
     target = session.get(Target, target_id)
@@ -64,7 +66,7 @@ def record_decision(session: Session, *, review_id: int, target_id: int, period:
     actor = str(require(session, actor, unit_id=target.org_unit_id, action=f"record decision on target {target_id}"))
     topic = ReviewTopic(review_id=review_id, target_id=target_id, period=parse_period_field(period).code,
                         decision=required_text("decision", decision), recorded_by=actor,
-                        recorded_at=utc_now())
+                        recorded_at=recorded_at or utc_now())
     session.add(topic)
     session.flush()
     return topic

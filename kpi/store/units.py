@@ -100,6 +100,15 @@ def load_unit_tree(session: Session) -> UnitTree:
     return tree
 
 
+def subtree_ids(session: Session, *, unit_id: int) -> frozenset[int]:
+    """The unit and every unit below it, as ids; none when no unit has the id (it was deleted)."""
+    tree = load_unit_tree(session)
+    unit = session.get(OrgUnit, unit_id)
+    if unit is None:
+        return frozenset()
+    return frozenset(tree.units[code].id for code in tree.subtree(unit.code))
+
+
 def update_org_unit(session: Session, *, code: str, name_fi: str | None = None, name_en: str | None = None,
                     parent_code: str | None | bool = False, sort_order: int | None = None,
                     actor: Actor | str) -> OrgUnit:
