@@ -336,6 +336,22 @@ def test_markdown_bold_and_italic_become_runs_and_a_single_line_break_stays():
     assert "\n" in first.text and second.text == "uusi kappale"
 
 
+@pytest.mark.parametrize("shape", ["[a](", "[", "_a ", "**a ", "*a ", "`a ", "[a](<"])
+def test_a_pathological_explanation_becomes_word_paragraphs_in_linear_time(shape):
+    """An explanation of 20 000 characters (its limit) goes into every document built from it: its inline
+    marks are found in a time that grows with its length, not its square."""
+    import time
+
+    def seconds(length):
+        text = shape * (length // len(shape))
+        started = time.perf_counter()
+        converted(text)
+        return time.perf_counter() - started
+
+    small, large = seconds(5_000), seconds(20_000)
+    assert large < 8 * small + 0.3, (small, large)  # four times the text: quadratic would be 16 times
+
+
 def test_file_names_name_the_kind_in_the_language_the_period_and_the_unit():
     assert file_name("binding-statement", parse_period("2020"), "TTH", "fi") == "sitovat-tavoitteet-2020-TTH.docx"
     assert file_name("review-pack", parse_period("Q3/2020"), None, "en") == "review-2020-Q3.docx"
