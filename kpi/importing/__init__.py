@@ -2,7 +2,10 @@
 
     reader.py   bytes or a path -> rows, a chunk at a time (encodings, separators, Finnish headers and
                 numbers); no database
+    checker.py  rows checked on their own (the store's rules, the catalogue) and against the file's others
     plan.py     rows -> a plan: every row checked by the store's rules against the stored values
+    stream.py   the same checks a chunk of rows at a time, for preview() and run_import()
+    rows.py     a checked row as the check hands it to the writer (shared by both, importing neither)
     bulk.py     the stored values a file names, and writing rows and history in bulk (executemany / COPY)
     apply.py    preview() and run_import(): one session writes every row or none; every attempt logged
     view.py     the preview and the import log as tables and lines, in the chosen language

@@ -7,7 +7,7 @@ session of its own. Callers pass `open_session`, a function returning a session 
 line passes `db.session_scope(engine)`, a page `kpi.ui.context.session`.
 
 The file is given as its bytes or as a path (`pathlib.Path`, or `run_import_file`): either way it is
-read a chunk of rows at a time (plan.StreamCheck), and `run_import` writes each chunk as soon as it is
+read a chunk of rows at a time (stream.StreamCheck), and `run_import` writes each chunk as soon as it is
 checked (bulk.Writer), in the one transaction, while nothing wrong has been found; at the first
 problem it rolls back what it wrote (on SQLite that also frees the database for others at once) and
 goes on checking only, so that the refusal lists every problem and the counts cover the whole file.
@@ -31,9 +31,10 @@ from ..access.roles import Actor
 from ..errors import InputError
 from ..store.imports import record_import_counts
 from .bulk import Writer, finish_writes, note_cells
-from .plan import Plan, Progress, SampleRow, StreamCheck
+from .plan import Plan, Progress, SampleRow
 from .problems import Problem, display
 from .reader import Source, open_table
+from .stream import StreamCheck
 
 OpenSession = Callable[[], AbstractContextManager[Session]]
 FileData = bytes | os.PathLike

@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Iterable
+from typing import Iterable
 
 import sqlalchemy as sa
 from sqlalchemy import bindparam, insert, update
@@ -29,29 +28,9 @@ from sqlmodel import Session
 
 from .. import store
 from ..models import Measurement, MeasurementChange, utc_now
-
-if TYPE_CHECKING:
-    from .plan import Checked
+from .rows import COMMENT, DEN, IND, NUM, PER, UNIT, VALUE, WEIGHT, Checked, Stored
 
 _KEYS_PER_QUERY = 2000   # (indicator, unit, period) triples per look-up: well inside every database's limits
-
-
-@dataclass(slots=True)
-class Stored:
-    """A stored value as the import needs it: the snapshot fields, its id and its row version."""
-    id: int
-    version: int
-    indicator_id: int
-    org_unit_id: int
-    period: str
-    value: float | None
-    numerator: float | None
-    denominator: float | None
-    weight: float | None
-    comment: str
-    source: str
-    period_label: str
-    synthetic: bool
 
 
 _STORED_SQL = ", ".join(f"m.{name}" for name in Stored.__slots__)
@@ -171,11 +150,6 @@ _HISTORY_COLUMNS = ("measurement_id", "indicator_id", "org_unit_id", "period", "
                     "reason", "old_values", "new_values", "import_id")
 _CHANGED = ("value", "numerator", "denominator", "weight", "comment", "source", "synthetic")
 
-# The fields of a checked row (plan._Checker's tuples): number, indicator, unit, period, value, numerator,
-# denominator, weight, comment.
-_IND, _UNIT, _PER, _VALUE, _NUM, _DEN, _WEIGHT, _COMMENT = range(1, 9)
-
-
 class Writer:
     """Writes checked rows in the caller's transaction: new values (ids given here, in file order) and
     changed ones, each with its history row. `for_session` picks the way for the database."""
@@ -219,26 +193,26 @@ class Writer:
         time: the part every row shares is formatted once."""
         if not _FAST_SNAPSHOT:
             return [store.measurement_snapshot(SimpleNamespace(
-                value=row[_VALUE], numerator=row[_NUM], denominator=row[_DEN], weight=row[_WEIGHT],
-                comment=row[_COMMENT] or "", source=self.source, period_label="", synthetic=False)) for row in rows]
+                value=row[VALUE], numerator=row[NUM], denominator=row[DEN], weight=row[WEIGHT],
+                comment=row[COMMENT] or "", source=self.source, period_label="", synthetic=False)) for row in rows]
         if type(self.source) is not str:
-            return [snapshot(row[_VALUE], row[_NUM], row[_DEN], row[_WEIGHT], row[_COMMENT] or "", self.source, "",
+            return [snapshot(row[VALUE], row[NUM], row[DEN], row[WEIGHT], row[COMMENT] or "", self.source, "",
                              False) for row in rows]
         middle = f'"period_label": "", "source": {_STRING(self.source)}, "synthetic": false'
         # Every number of the chunk through the json module's own encoder in one call (None, floats and
         # anything else exactly as json.dumps writes them), then split: no number's JSON holds ", ".
-        numbers = iter(_ENCODER.encode([x for row in rows for x in (row[_DEN], row[_NUM], row[_VALUE],
-                                                                     row[_WEIGHT])])[1:-1].split(", "))
+        numbers = iter(_ENCODER.encode([x for row in rows for x in (row[DEN], row[NUM], row[VALUE],
+                                                                     row[WEIGHT])])[1:-1].split(", "))
         text = _STRING
-        return [f'{{"comment": {text(row[_COMMENT]) if row[_COMMENT] else _EMPTY}, "denominator": {denominator}, '
+        return [f'{{"comment": {text(row[COMMENT]) if row[COMMENT] else _EMPTY}, "denominator": {denominator}, '
                 f'"numerator": {numerator}, {middle}, "value": {value}, "weight": {weight}}}'
                 for row, (denominator, numerator, value, weight) in zip(rows, zip(numbers, numbers, numbers, numbers))]
 
     def _changed_values(self, row: tuple, stored: Stored) -> dict:
         """As save_measurement(replace=True) changes a value, except: the period's label stays, and so does
         the comment unless the file gives one; a value from a file is not synthetic."""
-        return {"value": row[_VALUE], "numerator": row[_NUM], "denominator": row[_DEN], "weight": row[_WEIGHT],
-                "comment": stored.comment if row[_COMMENT] is None else row[_COMMENT], "source": self.source,
+        return {"value": row[VALUE], "numerator": row[NUM], "denominator": row[DEN], "weight": row[WEIGHT],
+                "comment": stored.comment if row[COMMENT] is None else row[COMMENT], "source": self.source,
                 "synthetic": False}
 
     def _change_snapshots(self, values: dict, stored: Stored) -> tuple[str, str]:
@@ -469,10 +443,10 @@ class PostgresWriter(Writer):
         period_of = self._period
         measurements, history = [], []
         for measurement_id, row, after in zip(ids, rows, self.new_snapshots(rows)):
-            code, kind, start, end = period_of(row[_PER])
-            ind_id, unit_id = row[_IND].id, row[_UNIT].id
-            measurements.append((measurement_id, ind_id, unit_id, code, kind, start, end, "", row[_VALUE], row[_NUM],
-                                 row[_DEN], row[_WEIGHT], row[_COMMENT] or "", source, False, actor, when, actor,
+            code, kind, start, end = period_of(row[PER])
+            ind_id, unit_id = row[IND].id, row[UNIT].id
+            measurements.append((measurement_id, ind_id, unit_id, code, kind, start, end, "", row[VALUE], row[NUM],
+                                 row[DEN], row[WEIGHT], row[COMMENT] or "", source, False, actor, when, actor,
                                  when, 1))
             history.append((measurement_id, ind_id, unit_id, code, "create", actor, when, source, "", after,
                             self.import_id))
@@ -519,11 +493,11 @@ class CoreWriter(Writer):
         measurements = Measurement.__table__
         created = []
         for row in rows:
-            p = row[_PER].period
-            created.append({"indicator_id": row[_IND].id, "org_unit_id": row[_UNIT].id, "period": row[_PER].code,
+            p = row[PER].period
+            created.append({"indicator_id": row[IND].id, "org_unit_id": row[UNIT].id, "period": row[PER].code,
                             "period_kind": p.kind.value, "period_start": p.start, "period_end": p.end,
-                            "period_label": "", "value": row[_VALUE], "numerator": row[_NUM],
-                            "denominator": row[_DEN], "weight": row[_WEIGHT], "comment": row[_COMMENT] or "",
+                            "period_label": "", "value": row[VALUE], "numerator": row[NUM],
+                            "denominator": row[DEN], "weight": row[WEIGHT], "comment": row[COMMENT] or "",
                             "source": self.source, "synthetic": False, "version": 1, "created_by": self.actor,
                             "created_at": self.now, "updated_by": self.actor, "updated_at": self.now})
         statement = insert(measurements).returning(measurements.c.id, sort_by_parameter_order=True)
@@ -570,8 +544,8 @@ def note_cells(session: Session, checked: Checked) -> None:
         from ..store.cells import note_write
     except ImportError:  # a release without the year cells
         return
-    periods = {id(row[_PER]): row[_PER].period for row in rows}
-    note_write(session, indicator_ids={row[_IND].id for row in rows}, unit_ids={row[_UNIT].id for row in rows},
+    periods = {id(row[PER]): row[PER].period for row in rows}
+    note_write(session, indicator_ids={row[IND].id for row in rows}, unit_ids={row[UNIT].id for row in rows},
                years={year for p in periods.values() for year in (p.start.year, p.end.year)})
 
 

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from kpi import db, store
 from kpi.access import access_log, actor_for, add_person
-from kpi.importing import plan as plan_module
+from kpi.importing import stream as stream_module
 from kpi.importing import preview, run_import, run_import_file
 from kpi.models import ImportLog, Measurement, MeasurementChange
 
@@ -20,7 +20,7 @@ HEADER = "mittari;yksikkö;jakso;arvo;osoittaja;nimittäjä;kommentti\n"
 @pytest.fixture
 def engine(migrated_engine, monkeypatch):
     """Two units, NPS and a count, one stored NPS quarter; chunks of 7 rows."""
-    monkeypatch.setattr(plan_module, "CHUNK", 7)
+    monkeypatch.setattr(stream_module, "CHUNK", 7)
     with db.session_scope(migrated_engine) as session:
         store.create_org_unit(session, code="TTH", name_fi="Työterveys Helsinki", name_en="Occupational Health",
                               actor="test")
@@ -141,7 +141,7 @@ def test_a_unit_outside_the_editors_scope_in_a_later_chunk_refuses_the_whole_fil
 
 
 def test_a_value_saved_meanwhile_is_a_conflict_unless_the_file_has_problems_of_its_own(engine, monkeypatch):
-    monkeypatch.setattr(plan_module, "stored_values", lambda session, keys: {})  # the check does not see Q1
+    monkeypatch.setattr(stream_module, "stored_values", lambda session, keys: {})  # the check does not see Q1
     conflict = "nps;TTH;2020-Q1;;488;800;\n" + months("TTH", 2001, 2)
     before = counts(engine)
     outcome = do_import(engine, HEADER + conflict)
