@@ -6,7 +6,8 @@
     plan.py     rows -> a plan: every row checked by the store's rules against the stored values
     stream.py   the same checks a chunk of rows at a time, for preview() and run_import()
     rows.py     a checked row as the check hands it to the writer (shared by both, importing neither)
-    bulk.py     the stored values a file names, and writing rows and history in bulk (executemany / COPY)
+    bulk.py     the stored values a file names, and the writer for the database (writer_for):
+                writer.py (shared, and any database), sqlite_writer.py (multi-row INSERT), postgres_writer.py (COPY)
     apply.py    preview() and run_import(): one session writes every row or none; every attempt logged
     view.py     the preview and the import log as tables and lines, in the chosen language
 

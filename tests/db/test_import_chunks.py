@@ -10,8 +10,8 @@ from sqlmodel import select
 
 from kpi import db, store
 from kpi.access import access_log, actor_for, add_person
+from kpi.importing import preview, run_import, run_import_file, sqlite_writer
 from kpi.importing import stream as stream_module
-from kpi.importing import preview, run_import, run_import_file
 from kpi.models import ImportLog, Measurement, MeasurementChange
 
 HEADER = "mittari;yksikkö;jakso;arvo;osoittaja;nimittäjä;kommentti\n"
@@ -184,12 +184,10 @@ def test_an_import_raises_the_data_revision_and_leaves_the_year_cells_current(en
 def test_a_big_imports_larger_page_cache_goes_with_the_connection_back_to_the_pool(engine, monkeypatch):
     if engine.dialect.name != "sqlite":
         pytest.skip("SQLite's page cache")
-    from kpi.importing import bulk
-
-    monkeypatch.setattr(bulk.SqliteWriter, "BIG_FILE", 0)  # this small file counts as big
+    monkeypatch.setattr(sqlite_writer.SqliteWriter, "BIG_FILE", 0)  # this small file counts as big
     seen = []
-    real = bulk._raise_cache
-    monkeypatch.setattr(bulk, "_raise_cache", lambda connection, kib: (real(connection, kib), seen.append(
+    real = sqlite_writer._raise_cache
+    monkeypatch.setattr(sqlite_writer, "_raise_cache", lambda connection, kib: (real(connection, kib), seen.append(
         connection.exec_driver_sql("PRAGMA cache_size").scalar())))
     with engine.connect() as connection:
         default = connection.exec_driver_sql("PRAGMA cache_size").scalar()

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kpi import store
-from kpi.importing import bulk
+from kpi.importing import sqlite_writer
 from kpi.importing import stream as stream_module
 from kpi.importing.bulk import Stored, Writer, snapshot
 from kpi.importing.checker import Catalogue, Checker, FirstRows
@@ -250,7 +250,7 @@ def test_a_row_checked_by_lookups_is_the_row_the_store_rules_give():
 
 def test_the_writers_pick_only_what_differs_between_rows():
     """SQLite statements: one per pattern of empty fields; constants are literals, safely quoted."""
-    assert bulk._sqlite_text("a'b\x00c") == "'a''b' || char(0) || 'c'"
+    assert sqlite_writer._sqlite_text("a'b\x00c") == "'a''b' || char(0) || 'c'"
 
 
 @pytest.mark.parametrize("fields", [
