@@ -1,8 +1,8 @@
 """The automatic analysis in words: deterministic Finnish and English sentences (Markdown, no HTML)
-from a `kpi.analysis.ShortfallAnalysis`. The arithmetic lives in `kpi.analysis`; this is only wording."""
+from a `kpi.analysis_results.ShortfallAnalysis`. The arithmetic lives in `kpi.analysis`; this is only wording."""
 from __future__ import annotations
 
-from .analysis import Contribution, Pace, ShortfallAnalysis
+from .analysis_results import Contribution, Pace, ShortfallAnalysis
 from .domain.evaluate import TargetRule, round_half_up, signed_gap
 from .domain.periods import PeriodKind, parse_period
 from .domain.vocabulary import Aggregation, Comparator
