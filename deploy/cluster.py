@@ -22,234 +22,38 @@ From Python (the tests, bench/meeting_load.py):
 Every process is started in a session of its own and dies with the process that started it
 (PR_SET_PDEATHSIG, so start clusters from the main thread), so nothing is left behind even if the
 caller is killed.
+
+Here the `Cluster` and the command line; deploy/config.py renders the configuration, deploy/database.py
+prepares the database, deploy/processes.py runs and stops the processes (their names importable from
+here as before).
 """
 from __future__ import annotations
 
 import argparse
-import ctypes
 import json
 import os
-import secrets
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Iterable
 
-ROOT = Path(__file__).resolve().parent.parent
-DEPLOY_DIR = ROOT / "deploy"
-TEMPLATE = DEPLOY_DIR / "nginx.conf.template"
-DEFAULT_STATE_DIR = DEPLOY_DIR / "run"
-DEFAULT_NGINX_PORT = 8500
-DEFAULT_APP_PORTS = (8601, 8602)
-CLUSTER_DATABASE = "kpi_cluster"
-COOKIE_SECRET_ENV = "STREAMLIT_SERVER_COOKIE_SECRET"  # Streamlit reads server.cookieSecret from it
-PYTHON = sys.executable
+if __package__ in (None, ""):  # run as a script (python deploy/cluster.py): the repository, for `deploy.*`
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from deploy.config import (CLUSTER_DATABASE, COOKIE_SECRET_ENV, DEFAULT_APP_PORTS, DEFAULT_NGINX_PORT,  # noqa: E402
+                           DEFAULT_STATE_DIR, DEPLOY_DIR, PYTHON, ROOT, TEMPLATE, ClusterError, load_cookie_secret,
+                           log, nginx_binary, render_nginx_config)
+from deploy.database import (create_database, default_database_url, drop_database,  # noqa: E402
+                             local_postgres_server_url, prepare_database)
+from deploy.processes import (descendants, die_with_parent_of, healthy, rss_kib, stop_process,  # noqa: E402
+                              tail)
 
-class ClusterError(RuntimeError):
-    """A step failed; the message says which and shows the relevant log."""
-
-
-def log(message: str) -> None:
-    print(f"cluster: {message}", file=sys.stderr, flush=True)
-
-
-# --- nginx configuration --------------------------------------------------------------------------
-
-def render_nginx_config(replicas: Iterable[str], *, listen: str, run_dir: Path | str, server_name: str = "_",
-                        secure_cookie: bool = False, workers: str = "auto", max_fails: int = 2,
-                        fail_timeout: str = "10s") -> str:
-    """deploy/nginx.conf.template with its placeholders filled in."""
-    replicas = list(replicas)
-    if not replicas:
-        raise ValueError("at least one replica (HOST:PORT)")
-    servers = "\n".join(f"        server {address} max_fails={max_fails} fail_timeout={fail_timeout};"
-                        for address in replicas)
-    text = TEMPLATE.read_text(encoding="utf-8")
-    for key, value in {"@@WORKERS@@": workers, "@@RUN_DIR@@": str(run_dir), "@@LISTEN@@": listen,
-                       "@@SERVER_NAME@@": server_name, "@@UPSTREAM_SERVERS@@": servers,
-                       "@@COOKIE_FLAGS@@": "; Secure" if secure_cookie else ""}.items():
-        text = text.replace(key, value)
-    assert "@@" not in text, "a placeholder of the template was left unfilled"
-    return text
-
-
-def nginx_binary() -> str | None:
-    return shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx")
-                                          if os.access(p, os.X_OK)), None)
-
-
-# --- the database ----------------------------------------------------------------------------------
-
-def local_postgres_server_url() -> str:
-    """Start the local PostgreSQL (.ci/start-postgres: Debian, root) and return its URL."""
-    # Through a file, not a pipe: the postmaster must not keep us waiting for EOF.
-    with tempfile.TemporaryFile() as out:
-        result = subprocess.run([str(ROOT / ".ci" / "start-postgres")], stdout=out, stdin=subprocess.DEVNULL,
-                                timeout=300)
-        out.seek(0)
-        lines = out.read().decode().strip().splitlines()
-    if result.returncode != 0 or not lines or not lines[-1].startswith("postgresql"):
-        raise ClusterError(".ci/start-postgres failed (it needs root and Debian's postgresql package); "
-                           "or set KPI_CLUSTER_DATABASE_URL to a PostgreSQL database")
-    return lines[-1]
-
-
-def create_database(server_url: str, name: str, *, exist_ok: bool = True) -> str:
-    """CREATE DATABASE `name` on the server of `server_url` (a superuser's URL); returns its URL."""
-    import sqlalchemy as sa
-
-    server = sa.make_url(server_url)
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar()
-            if exists and not exist_ok:
-                raise ClusterError(f"database {name} exists already")
-            if not exists:
-                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    finally:
-        admin.dispose()
-    return server.set(database=name).render_as_string(hide_password=False)
-
-
-def drop_database(url: str, *, via: str) -> None:
-    """DROP DATABASE of `url`, connected to `via` (another database on the same server)."""
-    import sqlalchemy as sa
-
-    target = sa.make_url(url)
-    admin = sa.create_engine(sa.make_url(via), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
-
-
-def prepare_database(url: str) -> None:
-    """Migrations, then the demo on an empty database: once, before any replica starts."""
-    env = dict(os.environ, KPI_DATABASE_URL=url)
-    for args in (["db", "upgrade"], ["demo", "load", "--if-empty"]):
-        result = subprocess.run([PYTHON, "-m", "kpi", *args], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
-                                capture_output=True, text=True, timeout=300)
-        if result.returncode != 0:
-            raise ClusterError(f"python -m kpi {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
-        for line in (result.stdout + result.stderr).strip().splitlines()[-2:]:
-            log(f"kpi {' '.join(args)}: {line}")
-
-
-def default_database_url() -> str:
-    url = os.environ.get("KPI_CLUSTER_DATABASE_URL")
-    if url:
-        return url
-    return create_database(local_postgres_server_url(), CLUSTER_DATABASE)
-
-
-# --- processes ---------------------------------------------------------------------------------------
-
-try:  # resolved here, not in the child between fork and exec
-    _prctl = ctypes.CDLL(None, use_errno=True).prctl
-except (OSError, AttributeError):  # not Linux
-    _prctl = None
-PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent_of(parent: int):
-    def before_exec() -> None:
-        """In the child: SIGTERM when the starting thread's process ends, however it ends (even kill -9)."""
-        if _prctl is not None:
-            _prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-        if os.getppid() != parent:  # it ended before the line above
-            os._exit(1)
-    return before_exec
-
-
-def descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-def rss_kib(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in KiB (VmRSS of /proc/<pid>/status)."""
-    total = 0
-    for each in [pid, *descendants(pid)]:
-        try:
-            for line in Path(f"/proc/{each}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
-            return response.read().strip() == b"ok"
-    except (OSError, urllib.error.URLError):
-        return False
-
-
-def _tail(path: Path, lines: int = 40) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
-
-
-def _stop_process(process: subprocess.Popen, name: str, sig: int = signal.SIGTERM, grace: float = 15) -> None:
-    """Signal the process's whole group, wait, then SIGKILL the group."""
-    if process.poll() is None:
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            pass
-        try:
-            process.wait(timeout=grace)
-        except subprocess.TimeoutExpired:
-            log(f"{name} did not stop within {grace:.0f} s; killing it")
-    try:
-        os.killpg(process.pid, signal.SIGKILL)  # anything of its group still there
-    except (ProcessLookupError, PermissionError):
-        pass
-    try:
-        process.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        pass
-
-
-def load_cookie_secret(state_dir: Path) -> str:
-    """$STREAMLIT_SERVER_COOKIE_SECRET, else the secret in state_dir/cookie_secret (made once)."""
-    from_env = os.environ.get(COOKIE_SECRET_ENV)
-    if from_env:
-        return from_env
-    path = state_dir / "cookie_secret"
-    if not path.exists():
-        state_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as out:
-            out.write(secrets.token_hex(32) + "\n")
-    return path.read_text().strip()
+__all__ = ["CLUSTER_DATABASE", "COOKIE_SECRET_ENV", "DEFAULT_APP_PORTS", "DEFAULT_NGINX_PORT", "DEFAULT_STATE_DIR",
+           "DEPLOY_DIR", "PYTHON", "ROOT", "TEMPLATE", "Cluster", "ClusterError", "create_database",
+           "default_database_url", "descendants", "drop_database", "load_cookie_secret", "local_postgres_server_url",
+           "log", "main", "nginx_binary", "prepare_database", "render_nginx_config", "rss_kib"]
 
 
 class Cluster:
@@ -302,7 +106,7 @@ class Cluster:
         with open(log_path, "ab") as out:  # a file, never a pipe: nothing can block on it or hold it
             return subprocess.Popen(args, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out,
                                     stderr=subprocess.STDOUT, start_new_session=True,
-                                    preexec_fn=_die_with_parent_of(os.getpid()) if self.die_with_parent else None)
+                                    preexec_fn=die_with_parent_of(os.getpid()) if self.die_with_parent else None)
 
     def start(self) -> None:
         nginx = nginx_binary()
@@ -318,7 +122,7 @@ class Cluster:
         try:
             for port in self.app_ports:
                 self.start_replica(port, wait=False)
-            self._wait_until(lambda: all(_healthy(u) for u in self.replica_urls.values()), "the app servers",
+            self._wait_until(lambda: all(healthy(u) for u in self.replica_urls.values()), "the app servers",
                              self.replicas)
             checked = subprocess.run([nginx, "-t", "-q", "-c", str(self.nginx_conf), "-p", str(self.state_dir)],
                                      capture_output=True, text=True, stdin=subprocess.DEVNULL)
@@ -326,7 +130,7 @@ class Cluster:
                 raise ClusterError(f"nginx -t refused {self.nginx_conf}:\n{checked.stderr}")
             self.nginx = self._spawn([nginx, "-c", str(self.nginx_conf), "-p", str(self.state_dir),
                                       "-g", "daemon off;"], self.state_dir / "nginx.out")
-            self._wait_until(lambda: _healthy(self.url), "nginx", {"nginx": self.nginx})
+            self._wait_until(lambda: healthy(self.url), "nginx", {"nginx": self.nginx})
         except BaseException:
             self.stop()
             raise
@@ -339,14 +143,14 @@ class Cluster:
              "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
             self.replica_log(port), self._replica_env)
         if wait:
-            self._wait_until(lambda: _healthy(self.replica_urls[port]), f"app server :{port}",
+            self._wait_until(lambda: healthy(self.replica_urls[port]), f"app server :{port}",
                              {port: self.replicas[port]})
 
     def stop_replica(self, port: int) -> None:
         """Stop one replica (as a crash or a rolling restart would); nginx keeps serving on the others."""
         process = self.replicas.pop(port, None)
         if process is not None:
-            _stop_process(process, f"app server :{port}")
+            stop_process(process, f"app server :{port}")
 
     def _wait_until(self, ready, what: str, processes: dict) -> None:
         deadline = time.monotonic() + self.startup_timeout
@@ -354,7 +158,7 @@ class Cluster:
             for name, process in processes.items():
                 if process.poll() is not None:
                     path = self.replica_log(name) if isinstance(name, int) else self.state_dir / "error.log"
-                    raise ClusterError(f"{what}: {name} exited ({process.returncode}); {path}:\n{_tail(path)}")
+                    raise ClusterError(f"{what}: {name} exited ({process.returncode}); {path}:\n{tail(path)}")
             if time.monotonic() > deadline:
                 raise ClusterError(f"{what} did not answer /_stcore/health within {self.startup_timeout:.0f} s")
             time.sleep(0.3)
@@ -362,10 +166,10 @@ class Cluster:
     def stop(self) -> None:
         """nginx first (no new requests), then the replicas. Safe to call more than once."""
         if self.nginx is not None:
-            _stop_process(self.nginx, "nginx")
+            stop_process(self.nginx, "nginx")
             self.nginx = None
         for port, process in list(self.replicas.items()):
-            _stop_process(process, f"app server :{port}")
+            stop_process(process, f"app server :{port}")
         self.replicas.clear()
 
     # what the tests and the bench read
@@ -450,7 +254,7 @@ def cmd_run(args) -> int:
                     log(f"app server :{port} exited ({process.returncode}); nginx sends its users to the "
                         f"others. Its log: {cluster.replica_log(port)}")
             if cluster.nginx is not None and cluster.nginx.poll() is not None:
-                raise ClusterError(f"nginx exited; {state_dir / 'error.log'}:\n{_tail(state_dir / 'error.log')}")
+                raise ClusterError(f"nginx exited; {state_dir / 'error.log'}:\n{tail(state_dir / 'error.log')}")
     except KeyboardInterrupt:
         log("stopping")
         return 0
@@ -487,7 +291,7 @@ def cmd_start(args) -> int:
         if supervisor.poll() is not None or time.monotonic() > deadline:
             if supervisor.poll() is None:
                 os.kill(supervisor.pid, signal.SIGTERM)
-            log(f"did not start; {state_dir / 'cluster.log'}:\n{_tail(state_dir / 'cluster.log')}")
+            log(f"did not start; {state_dir / 'cluster.log'}:\n{tail(state_dir / 'cluster.log')}")
             return 1
         time.sleep(0.5)
     log(f"serving on {(state_dir / 'ready').read_text().strip()} (supervisor pid {supervisor.pid}); "

@@ -32,77 +32,31 @@ How a part's effect is measured (all signed so that negative = pulled the result
 
 Shown figures (`actual`, `gap`) are rounded to the indicator's decimals as the scorecard shows them; the
 effects, shares, required pace and projection are kept unrounded and rounded only in the text.
+
+The results' types are in kpi/analysis_results.py, the pace of a running period in kpi/analysis_pace.py,
+the wording in kpi/analysis_text.py (`analysis_text`, `analysis_markdown`: import them from there).
 """
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from typing import Iterable, Mapping, Sequence
 
+from . import store
+from .analysis_pace import running_pace
+from .analysis_results import Contribution, Pace, ShortfallAnalysis
 from .domain.evaluate import TargetRule, round_half_up, signed_gap
 from .domain.periods import Period, PeriodKind
 from .domain.rollup import Observation, Rollup, rollup
 from .domain.vocabulary import Aggregation, Comparator
+from .drilldown import unit_with_targets
 from .judging import WHOLE_ORGANISATION, applicable_target, judge, rule_of
 from .models import Indicator, Target
 
+__all__ = ["TREND_YEARS", "Contribution", "Pace", "ShortfallAnalysis", "analyse", "build_analysis"]
+
 TREND_YEARS = 5  # the chosen period and the same period in the four years before it
-
-
-# --- results -----------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Contribution:
-    """One part of the whole: a quarter or month (or survey date), or one child unit."""
-    key: str                # period code or unit code
-    label: str              # what people read ("2020-Q1", a unit's name)
-    actual: float | None    # rounded to the indicator's decimals; None = no data
-    weight: float | None    # what it weighs in the whole: denominator, weight, or 1 per part for a sum
-    gap: float | None       # its own signed gap against `reference` (negative = below)
-    effect: float | None    # how much it moved the whole relative to the target, in the indicator's units
-    share: float | None     # its share (0..1) of the shortfall among the parts that pulled down, else None
-    below: bool             # its own gap is negative
-    reference: float | None = None  # what it was compared with: the threshold, or T / n for parts that add up
-
-
-@dataclass(frozen=True)
-class Pace:
-    """What the rest of a running period must reach (only for a period under way)."""
-    remaining: list[str]            # the sub-periods still to come ("2026-Q4")
-    required: float | None          # what they must reach on average for the whole to meet the target
-    expected_weight: float | None   # assumed weight of each remaining sub-period: the mean so far
-    reachable: bool | None          # False when `required` is outside the indicator's valid range
-    projection: float | None        # the whole period's projected result
-    method: str                     # ratio_to_date | mean_to_date | run_rate | last_value
-    secured: bool = False           # the target holds whatever the rest brings (within the valid range)
-    comparator: str | None = None   # what `required` means: ge = at least, le = at most, eq = exactly
-
-
-@dataclass(frozen=True)
-class ShortfallAnalysis:
-    indicator_code: str
-    period: str
-    unit_key: str
-    actual: float | None            # as the scorecard shows it (rounded)
-    threshold: float | None         # None: no target applies
-    gap: float | None               # negative = shortfall (the evaluation's gap)
-    status: str | None              # met | at_risk | not_met | no_data; None without a target
-    by_part: list[Contribution]
-    main_part: Contribution | None  # the part that pulled the result down most
-    by_unit: list[Contribution]
-    main_unit: Contribution | None
-    pace: Pace | None
-    trend: list[tuple[str, float | None]]  # the same period in earlier years, oldest first, the chosen one last
-    comparator: str | None = None
-    threshold_upper: float | None = None
-    running: bool = False
-    data_through: date | None = None
-    problem: str | None = None      # a rollup problem key (catalogue `rollup.<key>`) when no value could be given
-
-    @property
-    def shortfall(self) -> bool:
-        return self.gap is not None and self.gap < 0
 
 
 # --- the pure analysis ---------------------------------------------------------------------------------
@@ -135,7 +89,8 @@ def analyse(indicator: Indicator, target: Target | None, observations: Sequence[
 
     pace = None
     if rule is not None and period.is_running(as_of) and part_periods:
-        pace = _pace(indicator, rule, whole, part_periods, [roll(unit_key, p) for p in part_periods])
+        pace = running_pace(indicator, rule, whole, _orientation(rule, _shown(whole.value, indicator.decimals)),
+                            part_periods, [roll(unit_key, p) for p in part_periods])
 
     return ShortfallAnalysis(
         indicator_code=indicator.code, period=period.code, unit_key=unit_key,
@@ -285,103 +240,6 @@ def _main(parts: list[Contribution]) -> Contribution | None:
     return min(below, key=lambda p: p.gap, default=None)
 
 
-# --- pace of a running period ------------------------------------------------------------------------
-
-def _pace(indicator: Indicator, rule: TargetRule, whole: Rollup, part_periods: list[Period],
-          part_rollups: list[Rollup]) -> Pace | None:
-    """What the sub-periods still to come must reach for the whole period to meet the target.
-
-    "Still to come" = the sub-periods after the last one with data (all of them when there is none yet):
-    a quarter that has ended but is not yet reported is still to come; a gap before the data is not.
-    """
-    aggregation = Aggregation(indicator.aggregation)
-    if aggregation is Aggregation.NOT_COMBINABLE or whole.problem:
-        return None
-    through = whole.data_through
-    remaining = [p for p in part_periods if through is None or p.start > through]
-    if not remaining:
-        return None
-    so_far = [r for r in part_rollups if r.has_data]
-    orientation = _orientation(rule, _shown(whole.value, indicator.decimals))
-    if orientation is None and whole.value is None:
-        orientation = (rule.threshold, 1)  # nothing yet: the floor of a range or the "=" value is the goal
-    comparator = _need(rule, orientation)
-    goal = orientation[0] if orientation else None
-    required, expected, projection, method = _required(aggregation, indicator.scale, whole, goal, so_far,
-                                                       len(remaining), len(part_periods))
-    reachable, secured = _reachability(indicator, comparator, required)
-    return Pace(remaining=[p.code for p in remaining], required=required, expected_weight=expected,
-                reachable=reachable, projection=projection, method=method, secured=secured, comparator=comparator)
-
-
-def _need(rule: TargetRule, orientation: tuple[float, int] | None) -> str | None:
-    """What the required value means: at least (ge), at most (le), exactly (eq)."""
-    if orientation is None:
-        return None
-    if Comparator(rule.comparator) is Comparator.EQ:
-        return Comparator.EQ.value
-    return Comparator.GE.value if orientation[1] > 0 else Comparator.LE.value
-
-
-def _required(aggregation: Aggregation, scale: float, whole: Rollup, goal: float | None, so_far: list[Rollup],
-              remaining: int, total_parts: int) -> tuple[float | None, float | None, float | None, str]:
-    """(required average of the remaining sub-periods, their assumed weight each, projection, method)."""
-    if aggregation is Aggregation.RATIO_OF_TOTALS:
-        numerator, denominator = whole.numerator or 0.0, whole.denominator or 0.0
-        if whole.numerator is None and whole.value is not None:  # a single stored value without components
-            return None, None, whole.value, "ratio_to_date"
-        each = denominator / len(so_far) if so_far else None
-        projection = numerator * scale / denominator if denominator else None  # the rest at the rate so far
-        if goal is None:
-            return None, each, projection, "ratio_to_date"
-        if not each:
-            return goal, None, projection, "ratio_to_date"  # nothing yet: every remaining part needs T itself
-        expected = each * remaining
-        # Whole = (N·scale + v·R) / (D + R) = T  ⇒  v = (T·(D + R) − N·scale) / R
-        return (goal * (denominator + expected) - numerator * scale) / expected, each, projection, "ratio_to_date"
-    if aggregation is Aggregation.WEIGHTED_MEAN:
-        weight, mean = whole.weight, whole.value
-        each = weight / len(so_far) if (weight and so_far) else None
-        if goal is None:
-            return None, each, mean, "mean_to_date"
-        if not each or mean is None:
-            return goal, None, mean, "mean_to_date"
-        expected = each * remaining
-        # Whole = (M·W + v·R) / (W + R) = T  ⇒  v = (T·(W + R) − M·W) / R
-        return (goal * (weight + expected) - mean * weight) / expected, each, mean, "mean_to_date"
-    if aggregation is Aggregation.SUM:
-        total = whole.value or 0.0
-        elapsed = total_parts - remaining
-        # Run rate: the total so far spread over the sub-periods gone by, continued to the whole period.
-        projection = total * total_parts / elapsed if elapsed else None
-        required = (goal - total) / remaining if goal is not None else None
-        return required, None, projection, "run_rate"
-    # LAST_VALUE: the reading at the end of the period is the result, so it must itself reach the target.
-    return goal, None, whole.value, "last_value"
-
-
-def _reachability(indicator: Indicator, comparator: str | None, required: float | None) -> tuple[bool | None, bool]:
-    """(reachable, secured) of a required value against the indicator's valid range.
-
-    At least more than the maximum (NPS above 100) cannot be reached; at least no more than the minimum is
-    already secured (whatever the rest brings). The mirror for "at most"; "exactly" only within the range.
-    """
-    if required is None or comparator is None:
-        return None, False
-    low, high = indicator.min_value, indicator.max_value
-    above_high = high is not None and required > high
-    below_low = low is not None and required < low
-    if comparator == Comparator.GE.value:
-        if above_high:
-            return False, False
-        return True, low is not None and required <= low
-    if comparator == Comparator.LE.value:
-        if below_low:
-            return False, False
-        return True, high is not None and required >= high
-    return not (above_high or below_low), False
-
-
 # --- trend ---------------------------------------------------------------------------------------------
 
 def _trend(indicator: Indicator, observations: Sequence[Observation], unit_key: str,
@@ -417,13 +275,10 @@ def build_analysis(session, indicator_code: str, period: Period, *, unit_code: s
     drill-down's choice). Returns None when no target applies to the period: there is no shortfall to
     explain, so there is no starting text to offer. (`analyse` itself works without a target.)
     """
-    from . import store
-    from .drilldown import _unit_with_targets
-
     as_of = as_of or date.today()
     indicator = store.get_indicator(session, indicator_code)
     tree = store.load_unit_tree(session)
-    unit = store.get_unit(session, unit_code) if unit_code else _unit_with_targets(session, tree, indicator)
+    unit = store.get_unit(session, unit_code) if unit_code else unit_with_targets(session, tree, indicator)
     targets = store.targets_for(session, indicator.id, unit.id if unit else None)
     target = applicable_target(targets, period, indicator.aggregation)
     if target is None:
@@ -437,7 +292,3 @@ def build_analysis(session, indicator_code: str, period: Period, *, unit_code: s
     observations = store.load_observations(session, indicator.id, codes, Period.range(trend_start, period.end))
     names = {code: tree.name(code, lang) for code in children.get(key, [])}
     return analyse(indicator, target, observations, key, children, period, as_of, names)
-
-
-# The wording lives in kpi/analysis_text.py; importable from here as before.
-from .analysis_text import analysis_markdown, analysis_text  # noqa: E402,F401

@@ -1,14 +1,15 @@
 """The automatic analysis in words: deterministic Finnish and English sentences (Markdown, no HTML)
-from a `kpi.analysis.ShortfallAnalysis`. The arithmetic lives in `kpi.analysis`; this is only wording."""
+from a `kpi.analysis_results.ShortfallAnalysis`. The arithmetic lives in `kpi.analysis`; this is only wording."""
 from __future__ import annotations
 
-from .analysis import Contribution, Pace, ShortfallAnalysis
+from .analysis_results import Contribution, Pace, ShortfallAnalysis
 from .domain.evaluate import TargetRule, round_half_up, signed_gap
 from .domain.periods import PeriodKind, parse_period
 from .domain.vocabulary import Aggregation, Comparator
 from .i18n import format_number, format_percent, t
 from .models import Indicator
 from .plain_text import escape_markdown
+from .present import target_text, unit_label, value_text
 
 
 def analysis_markdown(analysis: ShortfallAnalysis, indicator: Indicator, lang: str) -> str:
@@ -49,12 +50,10 @@ class _Words:
         return format_number(value, self.decimals, self.lang, signed=signed)
 
     def value(self, value: float | None) -> str:
-        from .present import value_text
         # The unit label is typed by people and this text is Markdown: escaped (a label "$" would open math).
         return escape_markdown(value_text(value, self.decimals, self.indicator.unit_label, self.lang))
 
     def target(self, analysis: ShortfallAnalysis) -> str:
-        from .present import target_text, unit_label
         text = target_text(analysis.comparator, analysis.threshold, analysis.threshold_upper, self.decimals, self.lang)
         suffix = unit_label(self.indicator.unit_label, self.lang)
         return f"{text}\u00a0{suffix}" if suffix else text
@@ -83,7 +82,6 @@ class _Words:
 
     def _denominator_noun(self) -> str | None:
         """The denominator's unit from a label such as "pv/htv" (days per FTE): "htv" / "FTE"."""
-        from .present import unit_label
         label = unit_label(self.indicator.unit_label, self.lang)
         return label.rsplit("/", 1)[1] if "/" in label else None
 

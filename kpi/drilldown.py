@@ -41,7 +41,7 @@ def build_drilldown(session: Session, indicator_code: str, period: Period, *, un
     as_of = as_of or date.today()
     indicator = store.get_indicator(session, indicator_code)
     tree = store.load_unit_tree(session)
-    unit = store.get_unit(session, unit_code) if unit_code else _unit_with_targets(session, tree, indicator)
+    unit = store.get_unit(session, unit_code) if unit_code else unit_with_targets(session, tree, indicator)
     children = dict(tree.children_of)
     children[WHOLE_ORGANISATION] = list(tree.roots)
     key = unit.code if unit else WHOLE_ORGANISATION
@@ -80,7 +80,7 @@ def build_drilldown(session: Session, indicator_code: str, period: Period, *, un
         gap=current_verdict.evaluation.gap if current_verdict.evaluation else None)
 
 
-def _unit_with_targets(session, tree, indicator):
+def unit_with_targets(session, tree, indicator):
     """Where no unit is named: the unit the indicator's targets are set for (the first in tree order),
     or the whole organisation when it has none or its target is organisation-wide."""
     unit_ids = set(store.target_units_for(session, indicator.id))

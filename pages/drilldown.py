@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi.plain_text import escape_markdown
-from kpi.analysis import analysis_markdown
+from kpi.analysis_text import analysis_markdown
 from kpi.ui import chart_specs
 from kpi.domain.periods import PeriodParseError, parse_period
 from kpi.domain.vocabulary import ActionState, Status

@@ -1,9 +1,14 @@
 """Importing indicator values from CSV and XLSX files: read, check (the preview), write all or nothing.
 
     reader.py   bytes or a path -> rows, a chunk at a time (encodings, separators, Finnish headers and
-                numbers); no database
+                numbers); no database. table.py the file and its rows, header.py the header row,
+                csv_reading.py CSV, xlsx.py XLSX
+    checker.py  rows checked on their own (the store's rules, the catalogue) and against the file's others
     plan.py     rows -> a plan: every row checked by the store's rules against the stored values
-    bulk.py     the stored values a file names, and writing rows and history in bulk (executemany / COPY)
+    stream.py   the same checks a chunk of rows at a time, for preview() and run_import()
+    rows.py     a checked row as the check hands it to the writer (shared by both, importing neither)
+    bulk.py     the stored values a file names, and the writer for the database (writer_for):
+                writer.py (shared, and any database), sqlite_writer.py (multi-row INSERT), postgres_writer.py (COPY)
     apply.py    preview() and run_import(): one session writes every row or none; every attempt logged
     view.py     the preview and the import log as tables and lines, in the chosen language
 

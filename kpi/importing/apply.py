@@ -7,8 +7,8 @@ session of its own. Callers pass `open_session`, a function returning a session 
 line passes `db.session_scope(engine)`, a page `kpi.ui.context.session`.
 
 The file is given as its bytes or as a path (`pathlib.Path`, or `run_import_file`): either way it is
-read a chunk of rows at a time (plan.StreamCheck), and `run_import` writes each chunk as soon as it is
-checked (bulk.Writer), in the one transaction, while nothing wrong has been found; at the first
+read a chunk of rows at a time (stream.StreamCheck), and `run_import` writes each chunk as soon as it is
+checked (bulk.writer_for), in the one transaction, while nothing wrong has been found; at the first
 problem it rolls back what it wrote (on SQLite that also frees the database for others at once) and
 goes on checking only, so that the refusal lists every problem and the counts cover the whole file.
 """
@@ -30,10 +30,11 @@ from ..access.guard import as_actor, record_refusal, require
 from ..access.roles import Actor
 from ..errors import InputError
 from ..store.imports import record_import_counts
-from .bulk import Writer, finish_writes, note_cells
-from .plan import Plan, Progress, SampleRow, StreamCheck
+from .bulk import finish_writes, note_cells, writer_for
+from .plan import Plan, Progress, SampleRow
 from .problems import Problem, display
 from .reader import Source, open_table
+from .stream import StreamCheck
 
 OpenSession = Callable[[], AbstractContextManager[Session]]
 FileData = bytes | os.PathLike
@@ -182,7 +183,7 @@ def _check_and_write(session: Session, check: StreamCheck, file_name: str, diges
                 if (part.new or part.changed) and writer is None:  # the log first: the history names it
                     entry = store.log_import(session, file_name=file_name, checksum=digest, actor=actor,
                                              status="applied", replace=replace, counts=_NO_COUNTS)
-                    writer = Writer.for_session(session, import_id=entry.id, actor=actor, source=file_name,
+                    writer = writer_for(session, import_id=entry.id, actor=actor, source=file_name,
                                                 file_size=file_size)
                 try:
                     if part.new or part.changed:

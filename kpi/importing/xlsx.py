@@ -15,6 +15,9 @@ took `python -m kpi import` past 3 GB. Here (limits.Limits, from the settings):
   neither).
 The cells are what openpyxl's read-only, data-only mode gave: a formula's cached value, a number as a
 float, a date cell as its period by its number format, TRUE as "True", rich text joined, text stripped.
+
+Here the workbook and its parts; the zip's directory is checked in xlsx_zip.py, the sheet's XML read
+in xlsx_sheet.py.
 """
 from __future__ import annotations
 
@@ -27,65 +30,15 @@ from typing import Any, BinaryIO, Callable, Iterator
 from xml.parsers import expat
 
 from .limits import MB, Limits, exceeded
-from .problems import QUOTE_CHARS, display
+from .problems import display
+from .xlsx_sheet import Sheet
+from .xlsx_zip import Unreadable, check_directory, check_members, megabytes
+
+__all__ = ["Unreadable", "Workbook", "check_directory", "check_members", "date_cell"]
 
 BLOCK = 64 * 1024
 MARKUP_LIMIT = 4 * MB          # one tag, comment or instruction; a text is delivered in pieces and counted
-RATIO_FROM = MB                # smaller parts (styles, themes) are not judged by their packing
 MAX_STYLES = 65_536            # Excel's own limit on cell formats is 64 000
-_TAIL = 22 + 65_535            # the end-of-directory record and the longest zip comment
-_COLUMN = re.compile(r"([A-Za-z]{1,3})")
-
-
-class Unreadable(Exception):
-    """Not a workbook this reader understands (the detail goes into import.problems.unreadable_xlsx)."""
-
-
-def check_directory(handle: BinaryIO, size: int, limits: Limits) -> None:
-    """The zip's end-of-directory record, read before zipfile parses the directory (whose every entry it
-    would otherwise build an object for): the number of parts and the directory's size."""
-    handle.seek(max(0, size - _TAIL))
-    tail = handle.read(_TAIL)
-    at = tail.rfind(b"PK\x05\x06")
-    if at < 0 or len(tail) - at < 22:
-        raise Unreadable("BadZipFile")
-    entries, directory = struct.unpack("<HI", tail[at + 10:at + 16])
-    if (entries == 0xFFFF or directory == 0xFFFFFFFF) and at >= 20 and tail[at - 20:at - 16] == b"PK\x06\x07":
-        handle.seek(struct.unpack("<Q", tail[at - 12:at - 4])[0])
-        record = handle.read(56)
-        if record[:4] == b"PK\x06\x06" and len(record) == 56:
-            entries, directory = struct.unpack("<QQ", record[32:48])
-    if entries > limits.zip_members:
-        raise exceeded("too_many_parts", count=entries, limit=limits.zip_members)
-    if directory > 1024 * max(limits.zip_members, 1):
-        raise Unreadable("zip directory")
-
-
-def check_members(archive: zipfile.ZipFile, limits: Limits) -> None:
-    """What the parts declare: each part and all of them within the unpacked limit, none packed suspiciously
-    tight, none encrypted or packed in a way zipfile would unpack without a bound (bzip2, lzma)."""
-    members = archive.infolist()
-    if len(members) > limits.zip_members:
-        raise exceeded("too_many_parts", count=len(members), limit=limits.zip_members)
-    limit_mb = limits.uncompressed_bytes // MB
-    total = 0
-    for info in members:
-        if info.flag_bits & 0x1:
-            raise Unreadable("encrypted")
-        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise Unreadable(f"compression {info.compress_type}")
-        if info.file_size > limits.uncompressed_bytes:
-            raise exceeded("part_too_large", part=info.filename, size=_mb(info.file_size), limit=limit_mb)
-        if info.file_size >= RATIO_FROM and info.file_size > limits.compression_ratio * max(info.compress_size, 1):
-            raise exceeded("compression_ratio", part=info.filename, ratio=info.file_size // max(info.compress_size, 1),
-                           limit=limits.compression_ratio)
-        total += info.file_size
-    if total > limits.uncompressed_bytes:
-        raise exceeded("workbook_too_large", size=_mb(total), limit=limit_mb)
-
-
-def _mb(size: int) -> float:
-    return round(size / MB, 1)
 
 
 class Workbook:
@@ -174,7 +127,7 @@ class Workbook:
                 if sheet:
                     self.sheet_read = fed
                 if self.unpacked > self.limits.uncompressed_bytes:
-                    raise exceeded("workbook_too_large", size=_mb(self.unpacked),
+                    raise exceeded("workbook_too_large", size=megabytes(self.unpacked),
                                    limit=self.limits.uncompressed_bytes // MB)
                 _feed(parser, block, False)
                 if fed - max(parser.CurrentByteIndex, 0) > MARKUP_LIMIT:
@@ -325,7 +278,7 @@ class Workbook:
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
         """(row number, cells from column A up to the last with a value): the sheet's rows with a value, handed
         out after each 64 KB of XML (expat pushes them into `ready` meanwhile)."""
-        sheet = _Sheet(self)
+        sheet = Sheet(self)
         ready = sheet.ready
         for _ in self.steps(self.sheet_path, sheet.start, sheet.end, sheet.text, sheet=True):
             if ready:
@@ -377,137 +330,10 @@ def _int(text: str | None) -> int:
 
 def _date_kind(code: str) -> str:
     """ "" for a number, "date" or "timedelta" for what openpyxl would make of a cell in this format."""
+    # Lazy, for start-up time: openpyxl's styles take half a second to import, and only a workbook's
+    # styles sheet needs them.
     from openpyxl.styles.numbers import is_date_format, is_timedelta_format
 
     if not is_date_format(code):
         return ""
     return "timedelta" if is_timedelta_format(code) else "date"
-
-
-class _Sheet:
-    """The handlers expat calls for the sheet (the hot loop: a million-row sheet is tens of millions of calls,
-    so names are compared as written, with the prefix the root element uses): rows and cells counted
-    against the limits as they come, each finished row with a value put in `ready`."""
-
-    def __init__(self, book: Workbook):
-        self.book, self.limits, self.name = book, book.limits, book.sheet_name
-        self.ready: list[tuple[int, list[Any]]] = []
-        self.number = 0          # the current row's number
-        self.last = 0            # the last row handed out (openpyxl skipped rows numbered out of order)
-        self.row: dict[int, Any] | None = None
-        self.cells = 0           # <c> elements in the current row
-        self.column = 0
-        self.cell: list[Any] | None = None   # [column, type, style, parts, had <is>]
-        self.parts: list[str] | None = None  # the text being collected (of <v>, or <t> in <is>)
-        self.length = 0
-        self.skip = 0            # inside <rPh> (phonetic text, not part of the value)
-        self.prefix: str | None = None
-        self.C = self.V = self.ROW = self.IS = self.T = self.RPH = None  # until the root element is seen
-        self.columns: dict[str, int] = {}    # "AB" -> 28, as met
-
-    def _names(self, root: str) -> None:
-        prefix = root[:root.index(":") + 1] if ":" in root else ""
-        self.prefix = prefix
-        self.C, self.V, self.ROW, self.IS, self.T, self.RPH = (
-            prefix + name for name in ("c", "v", "row", "is", "t", "rPh"))
-
-    def start(self, tag: str, attrs: dict[str, str]) -> None:
-        if tag == self.C:
-            if self.row is None:
-                return
-            self.cells += 1
-            if self.cells > self.limits.columns:
-                raise exceeded("too_many_columns_sheet", row=self.number, sheet=self.name, limit=self.limits.columns)
-            reference = attrs.get("r")
-            self.column = self._column(reference) if reference else self.column + 1
-            self.cell = [self.column, attrs.get("t", "n"), attrs.get("s"), None, False]
-        elif tag == self.V:
-            if self.cell is not None and self.cell[1] != "inlineStr":
-                self.parts = self.cell[3] = []
-        elif tag == self.ROW:
-            reference = attrs.get("r")
-            self.number = _row_number(reference) if reference else self.number + 1
-            if self.number > self.limits.rows:
-                raise exceeded("too_many_rows_sheet", sheet=self.name, limit=self.limits.rows)
-            self.row, self.cells, self.column = {}, 0, 0
-        elif tag == self.IS:
-            if self.cell is not None:
-                self.cell[4] = True
-        elif tag == self.T:
-            if self.cell is not None and self.cell[4] and not self.skip:
-                if self.cell[3] is None:
-                    self.cell[3] = []
-                self.parts = self.cell[3]
-        elif tag == self.RPH:
-            self.skip += 1
-        elif self.prefix is None:  # the root element: <worksheet>, or <x:worksheet> as some writers put it
-            self._names(tag)
-
-    def _column(self, reference: str) -> int:
-        letters = reference.rstrip("0123456789")
-        column = self.columns.get(letters)
-        if column is None:
-            column = self.columns[letters] = _column(letters)
-        return column
-
-    def text(self, data: str) -> None:
-        if self.parts is not None:
-            self.parts.append(data)
-            self.length += len(data)
-            if self.length > self.limits.cell_chars:
-                raise exceeded("cell_too_long_sheet", row=self.number, column=_letters(self.column),
-                               value="".join(self.parts)[:QUOTE_CHARS] + "…", sheet=self.name,
-                               limit=self.limits.cell_chars)
-
-    def end(self, tag: str) -> None:
-        if tag == self.C:
-            cell, self.cell, self.parts, self.length = self.cell, None, None, 0
-            if cell is None or self.row is None:
-                return
-            value = self.book.cell(cell)
-            if value == "":
-                return
-            if cell[0] > self.limits.columns:
-                raise exceeded("too_many_columns_sheet", row=self.number, sheet=self.name, limit=self.limits.columns)
-            self.row[cell[0]] = value
-        elif tag == self.V or tag == self.T:
-            self.parts = None
-        elif tag == self.ROW:
-            row, self.row = self.row, None
-            if row and self.number > self.last:
-                self.last = self.number
-                cells = [""] * max(row)
-                for column, value in row.items():
-                    cells[column - 1] = value
-                self.ready.append((self.number, cells))
-        elif tag == self.RPH:
-            self.skip -= 1
-
-
-def _column(reference: str) -> int:
-    """ "B7" -> 2."""
-    match = _COLUMN.fullmatch(reference)
-    if match is None:
-        raise Unreadable("cell reference")
-    number = 0
-    for letter in match.group(1).upper():
-        number = number * 26 + ord(letter) - 64
-    return number
-
-
-def _letters(column: int) -> str:
-    letters = ""
-    while column > 0:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def _row_number(reference: str) -> int:
-    try:
-        return int(reference)
-    except ValueError:
-        number = float(reference)  # openpyxl took "7.0" too; a ValueError is an unreadable workbook
-        if not number.is_integer():
-            raise Unreadable("row number") from None
-        return int(number)

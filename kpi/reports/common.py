@@ -19,7 +19,8 @@ from docx.shared import Cm, Pt
 from sqlmodel import Session
 
 from .. import followups, store
-from ..analysis import analysis_markdown, build_analysis
+from ..analysis import build_analysis
+from ..analysis_text import analysis_markdown
 from ..domain.periods import Period
 from ..drilldown import Drilldown, build_drilldown
 from ..followups import ActionView, ExplanationView

@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 
 from kpi import db, store
-from kpi.analysis import analysis_text, build_analysis
+from kpi.analysis import build_analysis
+from kpi.analysis_text import analysis_text
 from kpi.demo import DEMO_DIR
 from kpi.domain.periods import parse_period
 

@@ -14,7 +14,7 @@ from sqlmodel import select
 from kpi import db, store
 from kpi.domain.periods import parse_period
 from kpi.importing import preview, run_import
-from kpi.importing import plan as plan_module
+from kpi.importing import stream as stream_module
 from kpi.models import ImportLog, Measurement, MeasurementChange
 
 HEADER = "mittari;yksikkö;jakso;arvo;osoittaja;nimittäjä;kommentti\n"
@@ -177,7 +177,7 @@ def test_data_changed_since_the_preview_refuses_the_import(engine):
 
 def test_a_failure_part_way_through_the_write_rolls_every_row_back(engine, monkeypatch):
     """A value saved by someone else between the check and the write: the unique key stops the write."""
-    monkeypatch.setattr(plan_module, "stored_values", lambda session, rows: {})  # the check does not see it
+    monkeypatch.setattr(stream_module, "stored_values", lambda session, rows: {})  # the check does not see it
     text = HEADER + "".join(f"referrals;TTH;2021-{month:02d};{month};;;\n" for month in range(1, 13)) + \
         "nps;TTH;2020-Q1;;488;800;\n"
     before = counts(engine)
@@ -189,12 +189,12 @@ def test_a_failure_part_way_through_the_write_rolls_every_row_back(engine, monke
 
 def test_a_value_changed_between_the_check_and_the_write_refuses_the_whole_import(engine, monkeypatch):
     """Optimistic locking as in the store: the update names the version the check saw."""
-    real = plan_module.stored_values
+    real = stream_module.stored_values
 
     def seen_an_older_version(session, rows):
         return {key: copy_with(stored, version=stored.version + 5) for key, stored in real(session, rows).items()}
 
-    monkeypatch.setattr(plan_module, "stored_values", seen_an_older_version)
+    monkeypatch.setattr(stream_module, "stored_values", seen_an_older_version)
     before = counts(engine)
     outcome = do_import(engine, HEADER + "referrals;TTH;2021;5;;;\nnps;TTH;2020-Q1;;504;800;\n", replace=True)
     assert outcome.status == "refused" and outcome.problems[-1].key == "import.problems.conflict"

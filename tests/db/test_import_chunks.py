@@ -10,8 +10,8 @@ from sqlmodel import select
 
 from kpi import db, store
 from kpi.access import access_log, actor_for, add_person
-from kpi.importing import plan as plan_module
-from kpi.importing import preview, run_import, run_import_file
+from kpi.importing import preview, run_import, run_import_file, sqlite_writer
+from kpi.importing import stream as stream_module
 from kpi.models import ImportLog, Measurement, MeasurementChange
 
 HEADER = "mittari;yksikkö;jakso;arvo;osoittaja;nimittäjä;kommentti\n"
@@ -20,7 +20,7 @@ HEADER = "mittari;yksikkö;jakso;arvo;osoittaja;nimittäjä;kommentti\n"
 @pytest.fixture
 def engine(migrated_engine, monkeypatch):
     """Two units, NPS and a count, one stored NPS quarter; chunks of 7 rows."""
-    monkeypatch.setattr(plan_module, "CHUNK", 7)
+    monkeypatch.setattr(stream_module, "CHUNK", 7)
     with db.session_scope(migrated_engine) as session:
         store.create_org_unit(session, code="TTH", name_fi="Työterveys Helsinki", name_en="Occupational Health",
                               actor="test")
@@ -141,7 +141,7 @@ def test_a_unit_outside_the_editors_scope_in_a_later_chunk_refuses_the_whole_fil
 
 
 def test_a_value_saved_meanwhile_is_a_conflict_unless_the_file_has_problems_of_its_own(engine, monkeypatch):
-    monkeypatch.setattr(plan_module, "stored_values", lambda session, keys: {})  # the check does not see Q1
+    monkeypatch.setattr(stream_module, "stored_values", lambda session, keys: {})  # the check does not see Q1
     conflict = "nps;TTH;2020-Q1;;488;800;\n" + months("TTH", 2001, 2)
     before = counts(engine)
     outcome = do_import(engine, HEADER + conflict)
@@ -184,12 +184,10 @@ def test_an_import_raises_the_data_revision_and_leaves_the_year_cells_current(en
 def test_a_big_imports_larger_page_cache_goes_with_the_connection_back_to_the_pool(engine, monkeypatch):
     if engine.dialect.name != "sqlite":
         pytest.skip("SQLite's page cache")
-    from kpi.importing import bulk
-
-    monkeypatch.setattr(bulk.SqliteWriter, "BIG_FILE", 0)  # this small file counts as big
+    monkeypatch.setattr(sqlite_writer.SqliteWriter, "BIG_FILE", 0)  # this small file counts as big
     seen = []
-    real = bulk._raise_cache
-    monkeypatch.setattr(bulk, "_raise_cache", lambda connection, kib: (real(connection, kib), seen.append(
+    real = sqlite_writer._raise_cache
+    monkeypatch.setattr(sqlite_writer, "_raise_cache", lambda connection, kib: (real(connection, kib), seen.append(
         connection.exec_driver_sql("PRAGMA cache_size").scalar())))
     with engine.connect() as connection:
         default = connection.exec_driver_sql("PRAGMA cache_size").scalar()

@@ -14,12 +14,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kpi import store
-from kpi.importing import bulk
-from kpi.importing import plan as plan_module
+from kpi.importing import sqlite_writer
+from kpi.importing import stream as stream_module
 from kpi.importing.bulk import Stored, Writer, snapshot
-from kpi.importing.plan import Catalogue, StreamCheck, _Checker, _FirstRows, _sample, check_rows, classify
+from kpi.importing.checker import Catalogue, Checker, FirstRows
+from kpi.importing.plan import _sample, check_rows, classify
 from kpi.importing.problems import Problem
 from kpi.importing.reader import open_table, read_table
+from kpi.importing.stream import StreamCheck
 from kpi.models import Indicator, OrgUnit
 
 
@@ -105,7 +107,7 @@ def test_a_chunks_new_snapshots_are_the_stores(rows, source):
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.integers(0, 30), max_size=120), st.integers(1, 25))
 def test_the_same_key_twice_is_found_across_chunks_with_its_first_row(keys, size):
-    seen, first_rows, found = _FirstRows(), {}, []
+    seen, first_rows, found = FirstRows(), {}, []
     rows = [(number, None, None, None, 0, 0, 0, 0, None, "", "p", key) for number, key in enumerate(keys, start=2)]
     for start in range(0, len(rows), size):
         kept, repeated = seen.keep_first(rows[start:start + size], {"period": "jakso"})
@@ -177,8 +179,8 @@ def streamed(data: bytes, replace: bool, size: int, monkeypatch, may_edit=None):
     def stored_values(_session, keys):
         return {key: STORED[key] for key in keys if key in STORED}
 
-    monkeypatch.setattr(plan_module, "pairs_with_values", pairs_with_values)
-    monkeypatch.setattr(plan_module, "stored_values", stored_values)
+    monkeypatch.setattr(stream_module, "pairs_with_values", pairs_with_values)
+    monkeypatch.setattr(stream_module, "stored_values", stored_values)
     check = StreamCheck(None, open_table(data, "a.csv"), replace=replace, may_edit_unit=may_edit,
                         catalogue=catalogue())
     written = []
@@ -215,7 +217,7 @@ def test_units_outside_the_persons_scope_are_collected_from_the_rows_understood(
 
 
 def test_problems_beyond_the_limit_are_counted_not_kept(monkeypatch):
-    monkeypatch.setattr(plan_module, "MAX_PROBLEMS", 3)
+    monkeypatch.setattr(stream_module, "MAX_PROBLEMS", 3)
     text = "mittari;yksikkö;jakso;arvo\n" + "".join(f"count;TTH;2021-{month:02d};x\n" for month in range(1, 13)) + \
         "nsp;XYZ;x;1\n"
     check, _written = streamed(text.encode(), False, 5, monkeypatch)
@@ -232,10 +234,10 @@ def test_a_row_checked_by_lookups_is_the_row_the_store_rules_give():
              random.choice(["", "488", "3"]), random.choice(["", "800", "4"]), random.choice(["", "k"]))
             for _ in range(3000)]
     table = read_table(file_text(rows, set()).encode(), "a.csv")
-    fast = _Checker(table, catalogue())
+    fast = Checker(table, catalogue())
     good, found = fast.rows(table.rows)
     slow_good, slow_found = [], []
-    slow = _Checker(table, catalogue())
+    slow = Checker(table, catalogue())
     for number, cells in table.rows:
         slow._slow(number, cells, slow_good, slow_found)
     assert problems(found) == problems(slow_found)
@@ -248,7 +250,7 @@ def test_a_row_checked_by_lookups_is_the_row_the_store_rules_give():
 
 def test_the_writers_pick_only_what_differs_between_rows():
     """SQLite statements: one per pattern of empty fields; constants are literals, safely quoted."""
-    assert bulk._sqlite_text("a'b\x00c") == "'a''b' || char(0) || 'c'"
+    assert sqlite_writer._sqlite_text("a'b\x00c") == "'a''b' || char(0) || 'c'"
 
 
 @pytest.mark.parametrize("fields", [
