@@ -101,11 +101,11 @@ def band_text(band: float | None, kind: str, lang: str, decimals: int = 0) -> st
 def unit_name(unit: OrgUnit | None, lang: str) -> str:
     if unit is None:
         return t("units.whole", lang)
-    return unit.name_en if lang == "en" else unit.name_fi
+    return unit.name_in(lang)
 
 
 def indicator_name(indicator: Indicator, lang: str) -> str:
-    return indicator.name_en if lang == "en" else indicator.name_fi
+    return indicator.name_in(lang)
 
 
 def rule_text(target: Target, indicator: Indicator, lang: str) -> str:

@@ -164,7 +164,7 @@ with indicator_tab:
     st.subheader(t("catalogue.indicator_form", lang))
     choice = st.selectbox(t("catalogue.pick_indicator", lang), [NEW] + list(indicators), key="cat_indicator",
                           format_func=lambda c: t("catalogue.new_indicator", lang) if c == NEW
-                          else f"{c} – {indicators[c].name_en if lang == 'en' else indicators[c].name_fi}")
+                          else f"{c} – {indicators[c].name_in(lang)}")
     current = indicators.get(choice)
     key = lambda name: f"cat_ind_{choice}_{name}"  # noqa: E731  typed values are kept per indicator
     for name, default in (("code", ""), ("name_fi", ""), ("name_en", ""), ("unit_label", ""),

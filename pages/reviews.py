@@ -121,7 +121,7 @@ with tab_open:
             unit = unit_by_id.get(unit_id)
             if unit is None:
                 return t("units.whole", lang)
-            return unit.name_en if lang == "en" else unit.name_fi
+            return unit.name_in(lang)
 
         left, right = st.columns([3, 2], gap="large")
         with left:

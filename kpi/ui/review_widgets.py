@@ -82,7 +82,7 @@ def review_detail(review_id: int) -> ReviewDetail | None:
 def _topics(url: str, version: str, review_id: int, lang: str) -> list[TopicView]:
     with session() as db:
         return [TopicView(target_id=target.id, indicator=indicator.code,
-                          indicator_name=indicator.name_en if lang == "en" else indicator.name_fi,
+                          indicator_name=indicator.name_in(lang),
                           org_unit_id=target.org_unit_id, target_period=target.period, period=topic.period,
                           decision=topic.decision, recorded_by=topic.recorded_by, recorded_at=topic.recorded_at)
                 for topic, target, indicator in store.review_topics(db, review_id)]
