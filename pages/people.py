@@ -12,7 +12,7 @@ from kpi.errors import InputError
 from kpi.i18n import t
 from kpi.settings import get_settings
 from kpi.plain_text import escape_markdown
-from kpi.target_form import when_text
+from kpi.clock import when_text
 from kpi.ui import data
 from kpi.ui.auth import role_text
 from kpi.ui.context import current_actor, current_language, leave_legacy_pages_mode, session

@@ -9,7 +9,7 @@ from kpi.errors import InputError
 from kpi.i18n import t
 from kpi.safe_text import safe_markdown
 from kpi.plain_text import escape_markdown
-from kpi.target_form import day_text, when_text
+from kpi.clock import day_text, when_text
 from kpi.ui import data
 from kpi.ui import review_widgets as rw
 from kpi.ui.context import current_actor, current_language, leave_legacy_pages_mode, session

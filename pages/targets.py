@@ -4,6 +4,7 @@ import streamlit as st
 
 from kpi import store
 from kpi import target_form as tf
+from kpi.clock import day_text, when_text
 from kpi.plain_text import escape_markdown
 from kpi.domain.periods import PeriodParseError, parse_period
 from kpi.errors import InputError
@@ -128,7 +129,7 @@ def retire(target_id: int) -> None:
     load_into_form(retired, keep_typed=True)  # a change typed meanwhile stays in the change form
     st.session_state[RETIRE + "period"] = ""
     st.session_state[RETIRE + "reason"] = ""
-    flash("retire", "success", t("targets.retired", lang, day=tf.day_text(retired.retired_from, lang)))
+    flash("retire", "success", t("targets.retired", lang, day=day_text(retired.retired_from, lang)))
 
 
 def open_from_table(table_key: str, ids: list[int]) -> None:
@@ -237,10 +238,10 @@ with tab_open:
         st.subheader(escape_markdown(f"{tf.indicator_name(indicator, lang)} · {tf.unit_name(unit, lang)} · {target.period}"))
         facts = [tf.rule_text(target, indicator, lang),
                  t("targets.binding" if target.binding else "targets.not_binding", lang),
-                 t("targets.last_change", lang, who=target.updated_by, when=tf.when_text(target.updated_at, lang),
+                 t("targets.last_change", lang, who=target.updated_by, when=when_text(target.updated_at, lang),
                    version=target.version)]
         if target.retired_from:
-            facts.insert(0, t("targets.retired_mark", lang, day=tf.day_text(target.retired_from, lang)))
+            facts.insert(0, t("targets.retired_mark", lang, day=day_text(target.retired_from, lang)))
         st.caption(" · ".join(facts))
 
         left, right = st.columns([3, 2], gap="large")
@@ -248,7 +249,7 @@ with tab_open:
             st.markdown(f"**{t('targets.change_heading', lang)}**")
             conflict = st.session_state.get(CONFLICT)
             if conflict and conflict["target_id"] == target.id:
-                st.error(t("targets.stale", lang, who=conflict["by"], when=tf.when_text(conflict["at"], lang)),
+                st.error(t("targets.stale", lang, who=conflict["by"], when=when_text(conflict["at"], lang)),
                          icon="⛔")
                 st.caption(t("targets.conflict_explain", lang))
                 st.table(tf.conflict_rows(conflict["typed"], conflict["current"], lang), hide_index=True)

@@ -15,6 +15,7 @@ from datetime import date, datetime
 import streamlit as st
 
 from .. import followups, store
+from ..clock import day_text, when_text
 from ..domain.vocabulary import ActionState, ExplanationState
 from ..errors import InputError
 from ..followups import ActionView, DecisionView, ExplanationView
@@ -23,7 +24,6 @@ from ..safe_text import safe_markdown
 from ..scorecard import ScorecardRow
 from ..settings import get_settings
 from ..plain_text import escape_markdown
-from ..target_form import day_text, when_text
 from . import data
 from .context import current_actor, current_language, session
 from .links import DRILLDOWN_PAGE, drilldown_params

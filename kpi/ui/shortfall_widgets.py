@@ -19,13 +19,13 @@ import streamlit as st
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import store
+from ..clock import day_text, when_text
 from ..domain.vocabulary import ActionState, ExplanationState
 from ..errors import InputError
 from ..followups import ActionView, ExplanationView
 from ..i18n import t
 from ..safe_text import safe_markdown
 from ..plain_text import escape_markdown
-from ..target_form import day_text, when_text
 from .context import current_actor, session
 
 STATE_ICON = {ExplanationState.DRAFT: "📝", ExplanationState.APPROVED: "✅"}
@@ -104,18 +104,12 @@ def show_explanation(view: ExplanationView | None, lang: str, *, required: bool 
         return
     facts = [explanation_state_text(view, lang), t("shortfalls.author", lang, who=escape_markdown(view.author))]
     if view.state != ExplanationState.APPROVED:  # an approval line already says who and when
-        when = when_text_iso(view.updated_at, lang)
+        when = when_text(view.updated_at, lang)
         facts.append(t("shortfalls.last_saved", lang, when=when) if view.updated_by in ("", view.author)
                      else t("shortfalls.last_change", lang, who=escape_markdown(view.updated_by), when=when))
     with st.container(border=border):
         st.markdown(f"**{facts[0]}** · " + " · ".join(facts[1:]))
         st.markdown(safe_markdown(view.body))
-
-
-def when_text_iso(moment: str | None, lang: str) -> str:
-    from datetime import datetime
-
-    return when_text(datetime.fromisoformat(moment), lang) if moment else ""
 
 
 def _load_editor(key: str, identity: tuple[int, str], version: int | None, body: str) -> None:
