@@ -29,7 +29,6 @@ from .models import Indicator, Measurement, MeasurementChange
 
 NUMBER_COLUMNS = ("value", "numerator", "denominator", "weight")
 GRAINS = ("year", "quarter", "month")
-INDENT = "\u2003"  # an em space per tree level, as in the scorecard's unit picker
 
 
 @dataclass(frozen=True)
@@ -112,8 +111,8 @@ def rows_across_units(session: Session, indicator: Indicator, period: Period, la
     wanted = {code for _m, code in stored} | {code for code, unit in tree.units.items() if unit.id in target_unit_ids}
     if all_units or not wanted:  # a new indicator: any unit may be the first to report
         wanted = set(codes)
-    return [_row(INDENT * depth + tree.name(code, lang), code, period.code, here.get(code))
-            for code, depth in tree.depth_first() if code in wanted]
+    return [_row(label, code, period.code, here.get(code))
+            for code, label in tree.indented_names(lang).items() if code in wanted]
 
 
 def grid_periods(year: int, grain: str) -> list[Period]:

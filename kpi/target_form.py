@@ -31,7 +31,6 @@ NUMBERS = ("threshold", "threshold_upper", "band")
 # The order a change's fields are listed in the history.
 HISTORY_FIELDS = ("period", "comparator", "threshold", "threshold_upper", "band", "band_kind", "binding",
                   "rationale", "owner", "retired_from")
-WHOLE = ""  # the "whole organisation" choice in unit pickers (no unit code is empty)
 
 
 # --- numbers and dates as text --------------------------------------------------------------------------
