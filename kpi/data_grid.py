@@ -11,9 +11,7 @@ import json
 import math
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
@@ -21,6 +19,7 @@ from sqlmodel import Session
 from . import store
 from .access.guard import AccessDenied, require
 from .access.roles import Actor
+from .clock import stamp
 from .domain.periods import Period, PeriodKind
 from .domain.vocabulary import Aggregation, Nature
 from .errors import InputError
@@ -30,7 +29,6 @@ from .models import Indicator, Measurement, MeasurementChange
 
 NUMBER_COLUMNS = ("value", "numerator", "denominator", "weight")
 GRAINS = ("year", "quarter", "month")
-INDENT = "\u2003"  # an em space per tree level, as in the scorecard's unit picker
 
 
 @dataclass(frozen=True)
@@ -113,8 +111,8 @@ def rows_across_units(session: Session, indicator: Indicator, period: Period, la
     wanted = {code for _m, code in stored} | {code for code, unit in tree.units.items() if unit.id in target_unit_ids}
     if all_units or not wanted:  # a new indicator: any unit may be the first to report
         wanted = set(codes)
-    return [_row(INDENT * depth + tree.name(code, lang), code, period.code, here.get(code))
-            for code, depth in tree.depth_first() if code in wanted]
+    return [_row(label, code, period.code, here.get(code))
+            for code, label in tree.indented_names(lang).items() if code in wanted]
 
 
 def grid_periods(year: int, grain: str) -> list[Period]:
@@ -272,18 +270,6 @@ def save_edits(session: Session, indicator: Indicator, edits: list[RowEdit], *, 
 
 
 # --- the history -------------------------------------------------------------------------------------
-def _zone():
-    try:
-        return ZoneInfo("Europe/Helsinki")  # the people who read the history work in Finland
-    except ZoneInfoNotFoundError:
-        return UTC
-
-
-def local_time(moment: datetime) -> str:
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite hands back naive UTC
-    return aware.astimezone(_zone()).strftime("%Y-%m-%d %H:%M")
-
-
 def _shown(name: str, value: Any, decimals: int, lang: str) -> str:
     if value is None or value == "":
         return "–"
@@ -312,7 +298,7 @@ def change_text(change: MeasurementChange, decimals: int, lang: str) -> str:
 
 def history_records(changes: list[MeasurementChange], decimals: int, lang: str) -> list[dict[str, str]]:
     """The history of one value, newest first: when, who, what was done, old → new, and why."""
-    return [{"when": local_time(change.changed_at), "who": change.changed_by,
+    return [{"when": stamp(change.changed_at), "who": change.changed_by,
              "action": t(f"entry.action_{change.action}", lang), "change": change_text(change, decimals, lang),
              "reason": change.reason}
             for change in reversed(changes)]

@@ -73,7 +73,7 @@ def build_drilldown(session: Session, indicator_code: str, period: Period, *, un
     values = [_value_row(measurement, code, tree, lang)
               for measurement, code in store.measurements_in(session, indicator.id, codes, period)]
     return Drilldown(
-        indicator=indicator, name=indicator.name_en if lang == "en" else indicator.name_fi,
+        indicator=indicator, name=indicator.name_in(lang),
         unit_code=unit.code if unit else None, unit_name=unit_name, period=period, current=current,
         target=target, series=series, parts=[p for p in parts if p.actual is not None], units=units,
         values=values, rule_text=explain_rollup(indicator, current_verdict.result, period.code, unit_name, lang),

@@ -11,7 +11,7 @@ from .models import Indicator
 
 
 def explain_rollup(indicator: Indicator, result: Rollup, period: str, unit_name: str, lang: str) -> str:
-    name = indicator.name_en if lang == "en" else indicator.name_fi
+    name = indicator.name_in(lang)
     value = format_number(result.value, indicator.decimals, lang)
     common = dict(name=name, period=period, unit=unit_name, value=value, count=len(result.parts))
     if result.problem:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from sqlmodel import Session
 
 from . import store
+from .clock import as_utc
 from .domain.periods import Period
 from .plain_text import drawable
 
@@ -55,10 +56,8 @@ def safe_text(text: str) -> str:
 
 
 def _utc(moment: datetime | None) -> datetime | None:
-    """A naive UTC time (SQLite hands back naive times, PostgreSQL aware ones; XLSX holds no zones)."""
-    if moment is None or moment.tzinfo is None:
-        return moment
-    return moment.astimezone(UTC).replace(tzinfo=None)
+    """A naive UTC time: XLSX holds no zones."""
+    return None if moment is None else as_utc(moment).replace(tzinfo=None)
 
 
 def _flag(value: bool) -> str:

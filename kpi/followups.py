@@ -103,7 +103,7 @@ def actions_of(session: Session, *, as_of: date, lang: str, indicator_codes: lis
             continue
         rows.append(ActionView(
             id=action.id, version=action.version, target_id=target.id, indicator=indicator.code,
-            indicator_name=indicator.name_en if lang == "en" else indicator.name_fi, target_period=target.period,
+            indicator_name=indicator.name_in(lang), target_period=target.period,
             period=action.period, title=action.title, owner=action.owner, due_on=action.due_on, state=action.state,
             overdue=store.is_overdue(action, as_of), updated_by=action.updated_by))
     return rows

@@ -29,6 +29,15 @@ _EXPLANATION_VERSION = _version_column()
 _ACTION_VERSION = _version_column()
 
 
+class Named:
+    """A row named in both languages (`name_fi`, `name_en`): `name_in(lang)` is the one to show, English
+    for "en" and Finnish otherwise (Finnish is the default language). A plain class, so the ORM rows and
+    the unit tree's tuples (kpi.store.units.UnitInfo) share the one rule."""
+
+    def name_in(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_fi
+
+
 class Audited(SQLModel):
     """Who created and last changed a row, and when (UTC)."""
     created_by: str = Field(default="", max_length=120)
@@ -37,7 +46,7 @@ class Audited(SQLModel):
     updated_at: datetime = Field(default_factory=utc_now)
 
 
-class OrgUnit(SQLModel, table=True):
+class OrgUnit(SQLModel, Named, table=True):
     __tablename__ = "org_unit"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -49,7 +58,7 @@ class OrgUnit(SQLModel, table=True):
     updated_at: datetime | None = Field(default_factory=utc_now)  # keeps page caches honest after an edit
 
 
-class Indicator(SQLModel, table=True):
+class Indicator(SQLModel, Named, table=True):
     __tablename__ = "indicator"
 
     id: int | None = Field(default=None, primary_key=True)

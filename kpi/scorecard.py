@@ -176,9 +176,9 @@ def _row(target, indicator, unit, period, scope: _Scope, values: TreeRollup | No
     change = None if previous is None or evaluation.actual is None else evaluation.actual - previous
     return ScorecardRow(
         indicator=indicator.code,
-        indicator_name=indicator.name_en if lang == "en" else indicator.name_fi,
+        indicator_name=indicator.name_in(lang),
         org_unit=unit.code if unit else None,
-        org_unit_name=(unit.name_en if lang == "en" else unit.name_fi) if unit else t("units.whole", lang),
+        org_unit_name=unit.name_in(lang) if unit else t("units.whole", lang),
         period=period.code, target_period=target.period, actual=evaluation.actual,
         comparator=target.comparator, target=target.threshold, target_upper=target.threshold_upper,
         status=evaluation.status.value, gap=evaluation.gap, gap_relative=evaluation.gap_relative,

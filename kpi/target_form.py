@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy.orm.exc import StaleDataError
@@ -18,6 +16,7 @@ from sqlmodel import Session
 
 from . import store
 from .access.roles import Actor
+from .clock import day_text, when_text
 from .domain.vocabulary import Comparator
 from .errors import InputError
 from .i18n import format_number, t
@@ -32,9 +31,6 @@ NUMBERS = ("threshold", "threshold_upper", "band")
 # The order a change's fields are listed in the history.
 HISTORY_FIELDS = ("period", "comparator", "threshold", "threshold_upper", "band", "band_kind", "binding",
                   "rationale", "owner", "retired_from")
-WHOLE = ""  # the "whole organisation" choice in unit pickers (no unit code is empty)
-# Times are shown on the organisation's clock, whatever the server's time zone is.
-LOCAL_TIME = ZoneInfo("Europe/Helsinki")
 
 
 # --- numbers and dates as text --------------------------------------------------------------------------
@@ -63,30 +59,6 @@ def shown_number(value: float | None, lang: str, decimals: int = 0) -> str:
     return format_number(value, max(decimals, decimals_of(value)), lang)
 
 
-def _date_parts(moment: date, lang: str) -> dict[str, Any]:
-    months = t("targets.month_names", lang).split()  # Finnish writes the month's number, English its name
-    return {"d": moment.day, "month": months[moment.month - 1] if len(months) == 12 else moment.month,
-            "y": moment.year}
-
-
-def day_text(day: date | str | None, lang: str) -> str:
-    if not day:
-        return ""
-    if isinstance(day, str):
-        day = date.fromisoformat(day[:10])
-    return t("targets.day_format", lang, **_date_parts(day, lang))
-
-
-def when_text(moment: datetime | None, lang: str) -> str:
-    """A stored UTC time on the organisation's clock: "14.3.2026 klo 9.05", "14 Mar 2026, 9:05"."""
-    if moment is None:
-        return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)  # stored as UTC
-    local = moment.astimezone(LOCAL_TIME)
-    return t("targets.when_format", lang, **_date_parts(local, lang), hour=local.hour, minute=f"{local.minute:02d}")
-
-
 def comparator_label(code: str, lang: str) -> str:
     return t(f"targets.comparator_{Comparator(code).value}", lang)
 
@@ -101,11 +73,11 @@ def band_text(band: float | None, kind: str, lang: str, decimals: int = 0) -> st
 def unit_name(unit: OrgUnit | None, lang: str) -> str:
     if unit is None:
         return t("units.whole", lang)
-    return unit.name_en if lang == "en" else unit.name_fi
+    return unit.name_in(lang)
 
 
 def indicator_name(indicator: Indicator, lang: str) -> str:
-    return indicator.name_en if lang == "en" else indicator.name_fi
+    return indicator.name_in(lang)
 
 
 def rule_text(target: Target, indicator: Indicator, lang: str) -> str:

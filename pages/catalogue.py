@@ -13,11 +13,11 @@ from kpi.errors import InputError
 from kpi.i18n import catalogue, format_number, t
 from kpi.present import unit_label
 from kpi.ui.context import current_actor, current_language, leave_legacy_pages_mode, session
+from kpi.ui.widgets import flash, show_flash
 
 leave_legacy_pages_mode()
 lang = current_language()
 NEW, TOP = "+", "-"  # picker entries: a new indicator or unit; no parent (a top-level unit)
-INDENT = "\u2003"
 
 # The stored words (kpi.domain.vocabulary) and how each reads.
 DIRECTION = {Direction.HIGHER_IS_BETTER.value: t("catalogue.direction_higher", lang),
@@ -69,15 +69,15 @@ def save_indicator(choice: str) -> None:
                 indicator = store.update_indicator(db, code=choice, actor=current_actor(), **fields)
             code = indicator.code
     except InputError as error:
-        st.session_state["cat_ind_message"] = ("error", refused(error))
+        flash("cat_ind_message", "error", refused(error))
         return
     if choice == NEW:
         _forget(f"cat_ind_{NEW}", INDICATOR_FIELDS)
         st.session_state["cat_indicator"] = code
-        st.session_state["cat_ind_message"] = ("success", t("catalogue.indicator_created", lang, code=code))
+        flash("cat_ind_message", "success", t("catalogue.indicator_created", lang, code=code))
     else:
         _forget(f"cat_ind_{choice}", INDICATOR_FIELDS)  # the form shows the stored values again
-        st.session_state["cat_ind_message"] = ("success", t("catalogue.indicator_saved", lang, code=code))
+        flash("cat_ind_message", "success", t("catalogue.indicator_saved", lang, code=code))
 
 
 def save_unit(choice: str) -> None:
@@ -103,12 +103,12 @@ def save_unit(choice: str) -> None:
                                              else int(value("sort_order")), actor=current_actor())
             code = unit.code
     except InputError as error:
-        st.session_state["cat_unit_message"] = ("error", refused(error))
+        flash("cat_unit_message", "error", refused(error))
         return
     _forget(f"cat_unit_{choice}", UNIT_FIELDS)
     st.session_state["cat_unit"] = code
-    st.session_state["cat_unit_message"] = ("success", t("catalogue.unit_created" if choice == NEW
-                                                         else "catalogue.unit_saved", lang, code=code))
+    flash("cat_unit_message", "success", t("catalogue.unit_created" if choice == NEW
+                                           else "catalogue.unit_saved", lang, code=code))
 
 
 def pick_from_list(table_key: str, picker_key: str, codes: list[str]) -> None:
@@ -118,15 +118,10 @@ def pick_from_list(table_key: str, picker_key: str, codes: list[str]) -> None:
         st.session_state[picker_key] = codes[rows[0]]
 
 
-def show_message(key: str) -> None:
-    if found := st.session_state.pop(key, None):
-        kind, text = found
-        (st.success if kind == "success" else st.error)(text)
-
-
 with session() as db:
     indicators = {indicator.code: indicator for indicator in store.list_indicators(db)}
     tree = store.load_unit_tree(db)
+unit_names = tree.indented_names(lang)  # in tree order
 
 st.title(t("catalogue.title", lang))
 indicator_tab, unit_tab = st.tabs([t("catalogue.tab_indicators", lang), t("catalogue.tab_units", lang)])
@@ -164,7 +159,7 @@ with indicator_tab:
     st.subheader(t("catalogue.indicator_form", lang))
     choice = st.selectbox(t("catalogue.pick_indicator", lang), [NEW] + list(indicators), key="cat_indicator",
                           format_func=lambda c: t("catalogue.new_indicator", lang) if c == NEW
-                          else f"{c} – {indicators[c].name_en if lang == 'en' else indicators[c].name_fi}")
+                          else f"{c} – {indicators[c].name_in(lang)}")
     current = indicators.get(choice)
     key = lambda name: f"cat_ind_{choice}_{name}"  # noqa: E731  typed values are kept per indicator
     for name, default in (("code", ""), ("name_fi", ""), ("name_en", ""), ("unit_label", ""),
@@ -208,25 +203,24 @@ with indicator_tab:
         right.text_area(t("catalogue.field_description_en", lang), key=key("description_en"), height=80)
         st.form_submit_button(t("catalogue.create_indicator" if current is None else "catalogue.save_indicator", lang),
                               type="primary", key="cat_ind_submit", on_click=save_indicator, args=(choice,))
-    show_message("cat_ind_message")  # next to the button that was pressed
+    show_flash("cat_ind_message")  # next to the button that was pressed
 
 with unit_tab:
     order = tree.depth_first()
     st.dataframe(pd.DataFrame([{
-        t("catalogue.col_unit", lang): INDENT * depth + tree.name(code, lang), t("catalogue.col_code", lang): code,
+        t("catalogue.col_unit", lang): unit_names[code], t("catalogue.col_code", lang): code,
         t("catalogue.col_name_fi", lang): tree.units[code].name_fi,
         t("catalogue.col_name_en", lang): tree.units[code].name_en,
-        t("catalogue.col_sort_order", lang): tree.units[code].sort_order} for code, depth in order]),
+        t("catalogue.col_sort_order", lang): tree.units[code].sort_order} for code, _ in order]),
         hide_index=True, width="stretch", height=35 * (len(order) + 1) + 3, key="cat_unit_list",
         selection_mode="single-row",
         on_select=lambda: pick_from_list("cat_unit_list", "cat_unit", [code for code, _ in order]))
     st.caption(t("catalogue.pick_hint", lang))
 
     st.subheader(t("catalogue.unit_form", lang))
-    depth_of = dict(order)
     unit_choice = st.selectbox(t("catalogue.pick_unit", lang), [NEW] + [code for code, _ in order], key="cat_unit",
                                format_func=lambda c: t("catalogue.new_unit", lang) if c == NEW
-                               else INDENT * depth_of[c] + f"{tree.name(c, lang)} ({c})")
+                               else f"{unit_names[c]} ({c})")
     unit = tree.units.get(unit_choice)
     parent_of = {child: parent for parent, children in tree.children_of.items() for child in children}
     unit_key = lambda name: f"cat_unit_{unit_choice}_{name}"  # noqa: E731
@@ -246,9 +240,9 @@ with unit_tab:
         third.text_input(t("catalogue.field_name_en", lang), key=unit_key("name_en"), max_chars=200)
         first.selectbox(t("catalogue.field_parent", lang), parents, key=unit_key("parent"),
                         format_func=lambda c: t("catalogue.top_level", lang) if c == TOP
-                        else INDENT * depth_of[c] + tree.name(c, lang))
+                        else unit_names[c])
         second.number_input(t("catalogue.field_sort_order", lang), key=unit_key("sort_order"), step=1,
                             help=t("catalogue.sort_order_help", lang))
         st.form_submit_button(t("catalogue.create_unit" if unit is None else "catalogue.save_unit", lang),
                               type="primary", key="cat_unit_submit", on_click=save_unit, args=(unit_choice,))
-    show_message("cat_unit_message")
+    show_flash("cat_unit_message")

@@ -7,12 +7,12 @@ import streamlit as st
 
 from kpi import data_grid, export, store
 from kpi.plain_text import escape_markdown
-from kpi.domain.periods import PeriodParseError, parse_period
 from kpi.errors import InputError
 from kpi.i18n import format_number, t
 from kpi.present import unit_label
 from kpi.ui import data
 from kpi.ui.context import current_actor, current_language, leave_legacy_pages_mode, session
+from kpi.ui.widgets import chosen_period, flash, show_flash, unit_picker
 
 leave_legacy_pages_mode()
 lang = current_language()
@@ -21,8 +21,7 @@ SELECTORS = ("entry_mode", "entry_indicator", "entry_period", "entry_all_units",
              "entry_grain")
 
 st.title(t("entry.title", lang))
-if flash := st.session_state.pop("entry_flash", None):
-    st.success(flash)
+show_flash("entry_flash")
 
 indicators = data.indicator_names(lang)
 tree = data.unit_tree()
@@ -42,7 +41,6 @@ if sheet:  # back on the page (or edits pending): the pickers show the grid that
         if pending or key not in st.session_state:
             st.session_state[key] = value
 
-depth = dict(tree.depth_first())
 st.session_state.setdefault("entry_mode", "units")
 mode = st.segmented_control(t("entry.mode", lang), ["units", "periods"], required=True,
                             key="entry_mode", disabled=pending,
@@ -64,15 +62,10 @@ if mode == "units":
                                    help=t("scorecard.period_help", lang), disabled=pending)
     all_units = third.toggle(t("entry.all_units", lang), key="entry_all_units", disabled=pending,
                              help=t("entry.all_units_help", lang))
-    try:
-        period = parse_period(period_text or "")
-    except PeriodParseError:
-        st.warning(t("scorecard.bad_period", lang, value=period_text))
-        st.stop()
+    period = chosen_period(period_text, lang)
     selection = (mode, indicator_code, period.code, all_units)
 else:
-    unit_code = second.selectbox(t("entry.unit", lang), list(depth), key="entry_unit", disabled=pending,
-                                 format_func=lambda c: "\u2003" * depth[c] + tree.name(c, lang))
+    unit_code = unit_picker(second, t("entry.unit", lang), tree, lang, key="entry_unit", disabled=pending)
     st.session_state.setdefault("entry_year", int(periods[0][:4]) if periods else date.today().year)
     year = third.number_input(t("entry.year", lang), min_value=1900, max_value=2200, step=1, key="entry_year",
                               disabled=pending)
@@ -165,8 +158,8 @@ if save:
     except InputError as error:
         st.error(f"{t('entry.nothing_saved', lang)}\n\n- {escape_markdown(error.message(lang))}")
     else:
-        st.session_state["entry_flash"] = t("entry.saved", lang, created=done["create"], updated=done["update"],
-                                            deleted=done["delete"])
+        flash("entry_flash", "success", t("entry.saved", lang, created=done["create"], updated=done["update"],
+                                          deleted=done["delete"]))
         st.session_state.pop(SHEET, None)  # reload: the new values and their new versions
         st.rerun()
 elif edits:

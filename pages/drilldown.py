@@ -15,10 +15,11 @@ from kpi.safe_text import safe_markdown
 from kpi.ui import data
 from kpi.ui import shortfall_widgets as sw
 from kpi.ui.context import current_actor, current_language, leave_legacy_pages_mode
+from kpi.ui.widgets import ALL, chosen_period
 
 leave_legacy_pages_mode()
 lang = current_language()
-AUTO = "*"
+AUTO = ALL  # no unit chosen: the target's own unit (the label says so)
 can_write = current_actor().can_write  # viewers read; the forms are not drawn for them
 
 indicators = data.indicator_names(lang)
@@ -57,11 +58,7 @@ period_text = second.selectbox(t("drilldown.period", lang), periods, key="drill_
 unit = third.selectbox(t("drilldown.unit", lang), unit_options, key="drill_unit",
                        format_func=lambda c: t("drilldown.unit_auto", lang) if c == AUTO else tree.name(c, lang))
 
-try:
-    period = parse_period(period_text or "")
-except PeriodParseError:
-    st.warning(t("scorecard.bad_period", lang, value=period_text))
-    st.stop()
+period = chosen_period(period_text, lang)
 try:
     view = data.drilldown(indicator, period, None if unit == AUTO else unit, lang)
 except InputError as error:

@@ -4,7 +4,6 @@ import streamlit as st
 
 from kpi.plain_text import escape_markdown
 from kpi.ui import chart_specs
-from kpi.domain.periods import PeriodParseError, parse_period
 from kpi.i18n import format_number, t
 from kpi.present import STATUS_ICON, target_text, value_text
 from kpi.scorecard import agenda
@@ -13,6 +12,7 @@ from kpi.ui.context import current_language, leave_legacy_pages_mode
 from kpi.ui.links import DRILLDOWN_PAGE, drilldown_params
 from kpi.ui.review_widgets import CHOSEN as CHOSEN_REVIEW
 from kpi.ui.review_widgets import chosen_review, followup_badges, meeting_controls
+from kpi.ui.widgets import chosen_period
 
 leave_legacy_pages_mode()
 lang = current_language()
@@ -31,11 +31,7 @@ if st.session_state.get("meeting_period") and st.session_state["meeting_period"]
     periods.insert(0, st.session_state["meeting_period"])
 with st.sidebar:
     period_text = st.selectbox(t("scorecard.period", lang), periods, key="meeting_period", accept_new_options=True)
-try:
-    period = parse_period(period_text or "")
-except PeriodParseError:
-    st.warning(t("scorecard.bad_period", lang, value=period_text))
-    st.stop()
+period = chosen_period(period_text, lang)
 
 items = agenda(data.scorecard(period, None, lang))
 if not items:

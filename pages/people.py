@@ -12,16 +12,17 @@ from kpi.errors import InputError
 from kpi.i18n import t
 from kpi.settings import get_settings
 from kpi.plain_text import escape_markdown
-from kpi.target_form import when_text
+from kpi.clock import when_text
 from kpi.ui import data
 from kpi.ui.auth import role_text
 from kpi.ui.context import current_actor, current_language, leave_legacy_pages_mode, session
+from kpi.ui.widgets import WHOLE, flash, show_flash, unit_picker
 
 leave_legacy_pages_mode()
 lang = current_language()
 ROLES = ("viewer", "editor", "admin")
-ALL = ""  # the scope picker's "every unit"
 ADD, CHANGE, STATE = "people_add_", "people_change_", "people_state_"
+MSG = "people_msg_"  # + the form's area: the message kept for it (kpi.ui.widgets.flash)
 
 if not current_actor().is_admin:  # not in the page list for others; a store call would refuse anyway
     st.warning(t("people_page.admins_only", lang), icon="🚫")
@@ -29,26 +30,13 @@ if not current_actor().is_admin:  # not in the page list for others; a store cal
 
 password_mode = get_settings().auth_mode == "password"
 tree = data.unit_tree()
-unit_codes = [code for code, _ in tree.depth_first()]
 code_of_id = {unit.id: code for code, unit in tree.units.items()}
-INDENT = "\u2003"
-depth_of = dict(tree.depth_first())
+EVERY_UNIT = {WHOLE: t("people_page.all_units", lang)}  # a scope of the whole organisation: every unit
 
 
 def scope_label(code: str) -> str:
-    if code == ALL:
-        return t("people_page.all_units", lang)
-    return INDENT * depth_of.get(code, 0) + tree.name(code, lang)
-
-
-def flash(area: str, kind: str, text: str) -> None:
-    st.session_state[f"people_msg_{area}"] = (kind, text)
-
-
-def show_flash(area: str) -> None:
-    kind, text = st.session_state.pop(f"people_msg_{area}", (None, None))
-    if kind:
-        getattr(st, kind)(text)
+    """A scope in the list of people: the unit's name, not indented as in the picker."""
+    return EVERY_UNIT[code] if code == WHOLE else tree.name(code, lang)
 
 
 def add_person() -> None:
@@ -62,11 +50,11 @@ def add_person() -> None:
             login = person.login
     except InputError as error:
         st.session_state[ADD + "password"] = ""
-        flash("add", "error", escape_markdown(error.message(lang)))
+        flash(MSG + "add", "error", escape_markdown(error.message(lang)))
         return
     for name in ("login", "name", "password"):
         st.session_state[ADD + name] = ""
-    flash("add", "success", t("people_page.added", lang, login=login))
+    flash(MSG + "add", "success", t("people_page.added", lang, login=login))
 
 
 def change_role() -> None:
@@ -76,9 +64,9 @@ def change_role() -> None:
             people.set_role(db, login=login or "", role=st.session_state.get(CHANGE + "role") or "viewer",
                             scope_unit=st.session_state.get(CHANGE + "scope") or None, by=current_actor())
     except InputError as error:
-        flash("change", "error", escape_markdown(error.message(lang)))
+        flash(MSG + "change", "error", escape_markdown(error.message(lang)))
         return
-    flash("change", "success", t("people_page.changed", lang, login=login))
+    flash(MSG + "change", "success", t("people_page.changed", lang, login=login))
 
 
 def change_state(enable: bool) -> None:
@@ -87,9 +75,9 @@ def change_state(enable: bool) -> None:
         with session() as db:
             (people.enable_person if enable else people.disable_person)(db, login=login or "", by=current_actor())
     except InputError as error:
-        flash("state", "error", escape_markdown(error.message(lang)))
+        flash(MSG + "state", "error", escape_markdown(error.message(lang)))
         return
-    flash("state", "success", t("people_page.enabled_done" if enable else "people_page.disabled_done", lang,
+    flash(MSG + "state", "success", t("people_page.enabled_done" if enable else "people_page.disabled_done", lang,
                                 login=login))
 
 
@@ -105,7 +93,7 @@ def load_person(login: str | None, by_login: dict) -> None:
 
 with session() as db:
     everyone = [{"login": p.login, "name": p.name, "role": p.role,
-                 "scope": code_of_id.get(p.scope_unit_id, ALL) if p.scope_unit_id else ALL,
+                 "scope": code_of_id.get(p.scope_unit_id, WHOLE) if p.scope_unit_id else WHOLE,
                  "disabled": p.disabled} for p in people.list_people(db)]
     events = [(e.at, e.login, e.event, e.detail, e.by) for e in people.access_log(db, limit=500)]
 by_login = {person["login"]: person for person in everyone}
@@ -118,7 +106,7 @@ if everyone:
         t("people_page.col_login", lang): person["login"],
         t("people_page.col_name", lang): person["name"],
         t("people_page.col_role", lang): role_text(person["role"], lang),
-        t("people_page.col_scope", lang): scope_label(person["scope"]).strip(),
+        t("people_page.col_scope", lang): scope_label(person["scope"]),
         t("people_page.col_state", lang): ("⛔ " + t("people_page.disabled", lang)) if person["disabled"]
         else ("✅ " + t("people_page.active", lang)),
     } for person in everyone]), hide_index=True, width="stretch")
@@ -131,17 +119,17 @@ tab_add, tab_change, tab_state, tab_log = st.tabs([
     t("people_page.disable_heading", lang), t("people_page.log_heading", lang)])
 
 with tab_add:
-    show_flash("add")
+    show_flash(MSG + "add")
     st.session_state.setdefault(ADD + "role", "viewer")
-    st.session_state.setdefault(ADD + "scope", ALL)
+    st.session_state.setdefault(ADD + "scope", WHOLE)
     with st.form("people_add_form"):
         login, name = st.columns(2)
         login.text_input(t("people_page.login", lang), key=ADD + "login", placeholder=t("people_page.login_hint", lang))
         name.text_input(t("people_page.name", lang), key=ADD + "name")
         role, scope = st.columns(2)
         role.selectbox(t("people_page.role", lang), ROLES, key=ADD + "role", format_func=lambda r: role_text(r, lang))
-        scope.selectbox(t("people_page.scope", lang), [ALL, *unit_codes], key=ADD + "scope", format_func=scope_label,
-                        help=t("people_page.scope_help", lang))
+        unit_picker(scope, t("people_page.scope", lang), tree, lang, key=ADD + "scope", first=EVERY_UNIT,
+                    help=t("people_page.scope_help", lang))
         if password_mode:
             st.text_input(t("people_page.password", lang), key=ADD + "password", type="password",
                           autocomplete="new-password", help=t("people_page.password_help", lang))
@@ -149,7 +137,7 @@ with tab_add:
                               on_click=add_person)
 
 with tab_change:
-    show_flash("change")
+    show_flash(MSG + "change")
     if not everyone:
         st.caption(t("people_page.none", lang))
     else:
@@ -161,18 +149,18 @@ with tab_change:
                      format_func=lambda login: f"{login} · {by_login[login]['name']}" if by_login[login]["name"]
                      else login)
         st.session_state.setdefault(CHANGE + "role", "viewer")
-        st.session_state.setdefault(CHANGE + "scope", ALL)
+        st.session_state.setdefault(CHANGE + "scope", WHOLE)
         with st.form("people_change_form"):
             role, scope = st.columns(2)
             role.selectbox(t("people_page.role", lang), ROLES, key=CHANGE + "role",
                            format_func=lambda r: role_text(r, lang))
-            scope.selectbox(t("people_page.scope", lang), [ALL, *unit_codes], key=CHANGE + "scope",
-                            format_func=scope_label, help=t("people_page.scope_help", lang))
+            unit_picker(scope, t("people_page.scope", lang), tree, lang, key=CHANGE + "scope", first=EVERY_UNIT,
+                        help=t("people_page.scope_help", lang))
             st.form_submit_button(t("people_page.change", lang), key="people_change_submit", type="primary", icon="💾",
                                   on_click=change_role, disabled=st.session_state.get(CHANGE + "who") is None)
 
 with tab_state:
-    show_flash("state")
+    show_flash(MSG + "state")
     if not everyone:
         st.caption(t("people_page.none", lang))
     else:

@@ -15,6 +15,7 @@ from kpi.i18n import format_number, t
 from kpi.reports import KINDS, ReportError, build_report
 from kpi.ui import data
 from kpi.ui.context import current_language, leave_legacy_pages_mode, session
+from kpi.ui.widgets import ALL, chosen_period, unit_picker
 
 
 def has_ended(code: str) -> bool:
@@ -50,10 +51,6 @@ if wanted and wanted not in periods:
 # Offered first: the newest period that has ended (a document is usually about a closed quarter or year).
 ended = next((n for n, code in enumerate(periods) if has_ended(code)), 0)
 tree = data.unit_tree()
-depth = dict(tree.depth_first())
-ALL = "*"
-unit_options = [ALL] + list(depth)
-wanted_unit = params.get("unit")
 
 left, right = st.columns([1, 2])
 period_key = "reports_year" if years_only else "reports_period"  # a year list and a full list keep their own pick
@@ -61,22 +58,12 @@ period_text = left.selectbox(
     t("reports.period", lang), options=periods, accept_new_options=True, key=period_key,
     index=periods.index(wanted) if wanted in periods else (ended if periods else None),
     help=t("reports.year_only_hint", lang) if years_only else t("scorecard.period_help", lang))
-unit_code = right.selectbox(
-    t("reports.unit", lang), options=unit_options, key="reports_unit",
-    index=unit_options.index(wanted_unit) if wanted_unit in unit_options else 0,
-    format_func=lambda code: t("scorecard.all_units", lang) if code == ALL
-    else "\u2003" * depth[code] + tree.name(code, lang))
+unit_code = unit_picker(right, t("reports.unit", lang), tree, lang, key="reports_unit",
+                        first={ALL: t("scorecard.all_units", lang)}, wanted=params.get("unit"))
 unit = None if unit_code == ALL else unit_code
 st.caption(t("reports.language", lang, language=t(f"languages.{lang}", lang)))
 
-if not period_text:
-    st.info(t("reports.no_periods", lang))
-    st.stop()
-try:
-    period = parse_period(period_text)
-except PeriodParseError:
-    st.warning(t("scorecard.bad_period", lang, value=period_text))
-    st.stop()
+period = chosen_period(period_text, lang, empty=t("reports.no_periods", lang))
 
 choice = (kind, period.code, unit, lang)
 # The click is heard in a callback, before this run: once a document is (being) built for these choices,

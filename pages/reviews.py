@@ -9,12 +9,13 @@ from kpi.errors import InputError
 from kpi.i18n import t
 from kpi.safe_text import safe_markdown
 from kpi.plain_text import escape_markdown
-from kpi.target_form import day_text, when_text
+from kpi.clock import day_text, when_text
 from kpi.ui import data
 from kpi.ui import review_widgets as rw
 from kpi.ui.context import current_actor, current_language, leave_legacy_pages_mode, session
 from kpi.ui.links import MEETING_PAGE
 from kpi.ui.shortfall_widgets import show_actions
+from kpi.ui.widgets import flash, show_flash
 
 leave_legacy_pages_mode()
 lang = current_language()
@@ -22,16 +23,7 @@ lang = current_language()
 OPEN = "reviews_open"        # the id of the opened review (the picker's key)
 NEW = "reviews_new_"         # the new-review form's fields
 NEW_FIELDS = ("period", "held_on", "title", "attendees", "notes")
-
-
-def flash(area: str, kind: str, text: str) -> None:
-    st.session_state[f"reviews_msg_{area}"] = (kind, text)
-
-
-def show_flash(area: str) -> None:
-    kind, text = st.session_state.pop(f"reviews_msg_{area}", (None, None))
-    if kind:
-        getattr(st, kind)(text)
+MSG = "reviews_msg_"         # + the form's area: the message kept for it (kpi.ui.widgets.flash)
 
 
 def reset_new_form(lang: str) -> None:
@@ -51,12 +43,12 @@ def create_review() -> None:
                                          attendees=typed["attendees"], notes=typed["notes"], actor=current_actor())
             review_id, held_on = review.id, review.held_on
     except InputError as error:
-        flash("new", "error", escape_markdown(error.message(lang)))
+        flash(MSG + "new", "error", escape_markdown(error.message(lang)))
         return
     reset_new_form(lang)
     st.session_state[OPEN] = review_id
-    flash("new", "success", t("reviews.created", lang, day=day_text(held_on, lang)))
-    flash("open", "success", t("reviews.created", lang, day=day_text(held_on, lang)))
+    flash(MSG + "new", "success", t("reviews.created", lang, day=day_text(held_on, lang)))
+    flash(MSG + "open", "success", t("reviews.created", lang, day=day_text(held_on, lang)))
 
 
 def open_from_table(table_key: str, ids: list[int]) -> None:
@@ -102,7 +94,7 @@ can_write = current_actor().can_write
 tab_open, *tab_write = st.tabs([t("reviews.tab_open", lang)] + ([t("reviews.tab_new", lang)] if can_write else []))
 
 with tab_open:
-    show_flash("open")
+    show_flash(MSG + "open")
     detail = rw.review_detail(opened) if opened is not None else None
     if detail is None:
         st.info(t("reviews.none_open", lang))
@@ -121,7 +113,7 @@ with tab_open:
             unit = unit_by_id.get(unit_id)
             if unit is None:
                 return t("units.whole", lang)
-            return unit.name_en if lang == "en" else unit.name_fi
+            return unit.name_in(lang)
 
         left, right = st.columns([3, 2], gap="large")
         with left:
@@ -157,7 +149,7 @@ for tab_new in tab_write:  # none for viewers
     with tab_new:
         if NEW + "held_on" not in st.session_state:
             reset_new_form(lang)
-        show_flash("new")
+        show_flash(MSG + "new")
         with st.form("reviews_new_form"):
             period, held_on, title = st.columns([1, 1, 3])
             period.text_input(t("reviews.period", lang), key=NEW + "period", placeholder=t("reviews.period_hint", lang))

@@ -3,7 +3,6 @@ summary the binding misses still lacking an approved explanation, under the tabl
 import streamlit as st
 
 from kpi.plain_text import escape_markdown
-from kpi.domain.periods import PeriodParseError, parse_period
 from kpi.i18n import t
 from kpi.present import STATUS_COLOUR, scorecard_frame, status_label
 from kpi.scorecard import filter_rows, summarise
@@ -11,6 +10,7 @@ from kpi.ui import data
 from kpi.ui import shortfall_widgets as sw
 from kpi.ui.context import current_language, leave_legacy_pages_mode
 from kpi.ui.links import DRILLDOWN_PAGE, drilldown_params, open_drilldown
+from kpi.ui.widgets import ALL, chosen_period, unit_picker
 
 leave_legacy_pages_mode()
 lang = current_language()
@@ -22,30 +22,14 @@ tree = data.unit_tree()
 wanted_period = st.query_params.get("period")
 if wanted_period and wanted_period not in periods:
     periods.insert(0, wanted_period)
-wanted_unit = st.query_params.get("unit")
-ALL = "*"
-depth = dict(tree.depth_first())
-unit_options = [ALL] + list(depth)
-
 left, right = st.columns([1, 2])
 period_text = left.selectbox(
     t("scorecard.period", lang), options=periods, accept_new_options=True, key="scorecard_period",
     index=periods.index(wanted_period) if wanted_period in periods else 0 if periods else None,
     help=t("scorecard.period_help", lang))
-unit_code = right.selectbox(
-    t("scorecard.unit", lang), options=unit_options, key="scorecard_unit",
-    index=unit_options.index(wanted_unit) if wanted_unit in unit_options else 0,
-    format_func=lambda code: t("scorecard.all_units", lang) if code == ALL
-    else "\u2003" * depth[code] + tree.name(code, lang))
-
-if not period_text:
-    st.info(t("scorecard.empty", lang))
-    st.stop()
-try:
-    period = parse_period(period_text)
-except PeriodParseError:
-    st.warning(t("scorecard.bad_period", lang, value=period_text))
-    st.stop()
+unit_code = unit_picker(right, t("scorecard.unit", lang), tree, lang, key="scorecard_unit",
+                        first={ALL: t("scorecard.all_units", lang)}, wanted=st.query_params.get("unit"))
+period = chosen_period(period_text, lang, empty=t("scorecard.empty", lang))
 
 rows = data.scorecard(period, None if unit_code == ALL else unit_code, lang)
 # A city's scorecard may miss dozens of binding targets: the box names the first few, the table has all.

@@ -4,39 +4,30 @@ import streamlit as st
 
 from kpi import store
 from kpi import target_form as tf
+from kpi.clock import day_text, when_text
 from kpi.plain_text import escape_markdown
-from kpi.domain.periods import PeriodParseError, parse_period
 from kpi.errors import InputError
 from kpi.i18n import t
 from kpi.ui import data
 from kpi.ui.context import current_actor, current_language, leave_legacy_pages_mode, session
+from kpi.ui.widgets import ALL, WHOLE, chosen_period, flash, show_flash, unit_picker
 
 leave_legacy_pages_mode()
 lang = current_language()
 
-ALL = "*"
 OPEN = "targets_open"             # the id of the opened target (the picker's key)
 LOADED = "targets_loaded"         # the id whose values the change form holds
 VERSIONS = "targets_versions"     # target id -> the version the change form was loaded from
 BASELINE = "targets_baseline"     # target id -> the values the change form was loaded with
 CONFLICT = "targets_conflict"     # a refused stale save: the message and both sets of values
 NEW, EDIT, RETIRE = "targets_new_", "targets_edit_", "targets_retire_"
+MSG = "targets_msg_"              # + the form's area: the message kept for it (kpi.ui.widgets.flash)
 NEW_FIELDS = {"indicator": None, "org_unit": None, "period": "", "comparator": "ge", "threshold": "",
               "threshold_upper": "", "band": "", "band_kind": "abs", "binding": False, "rationale": "",
               "owner": "", "reason": ""}
 
 
 # --- actions (run as callbacks, before the page is drawn, so they may reset the forms' fields) ----------
-
-def flash(area: str, kind: str, text: str) -> None:
-    st.session_state[f"targets_msg_{area}"] = (kind, text)
-
-
-def show_flash(area: str) -> None:
-    kind, text = st.session_state.pop(f"targets_msg_{area}", (None, None))
-    if kind:
-        getattr(st, kind)(text)
-
 
 def load_into_form(target, *, keep_typed: bool = False, keep_reason: bool = False) -> None:
     """Remember the version and values the change form starts from; fill the form unless told to keep it."""
@@ -59,13 +50,13 @@ def create_target() -> None:
             created = tf.create_from_form(db, typed, current_actor())
             found = tf.find_target(db, created.id)
     except InputError as error:
-        flash("new", "error", escape_markdown(error.message(lang)))
+        flash(MSG + "new", "error", escape_markdown(error.message(lang)))
         return
     for name, value in NEW_FIELDS.items():
         st.session_state[NEW + name] = value
     st.session_state[OPEN] = created.id
     load_into_form(created)
-    flash("new", "success", t("targets.created", lang, label=tf.target_label(*found, lang),
+    flash(MSG + "new", "success", t("targets.created", lang, label=tf.target_label(*found, lang),
                               rule=tf.rule_text(found[0], found[1], lang)))
 
 
@@ -81,14 +72,14 @@ def save_change(target_id: int) -> None:
         if error.key == "stale_target":
             remember_conflict(target_id)  # the form keeps what the user typed
         else:
-            flash("edit", "error", escape_markdown(error.message(lang)))
+            flash(MSG + "edit", "error", escape_markdown(error.message(lang)))
         return
     if saved is None:
-        flash("edit", "info", t("targets.nothing_changed", lang))
+        flash(MSG + "edit", "info", t("targets.nothing_changed", lang))
         return
     st.session_state.pop(CONFLICT, None)
     load_into_form(saved)
-    flash("edit", "success", t("targets.saved", lang, version=saved.version))
+    flash(MSG + "edit", "success", t("targets.saved", lang, version=saved.version))
 
 
 def remember_conflict(target_id: int) -> None:
@@ -121,14 +112,14 @@ def retire(target_id: int) -> None:
     except InputError as error:
         if error.key == "stale_target":
             remember_conflict(target_id)
-            flash("retire", "error", t("targets.retire_stale", lang))
+            flash(MSG + "retire", "error", t("targets.retire_stale", lang))
         else:
-            flash("retire", "error", escape_markdown(error.message(lang)))
+            flash(MSG + "retire", "error", escape_markdown(error.message(lang)))
         return
     load_into_form(retired, keep_typed=True)  # a change typed meanwhile stays in the change form
     st.session_state[RETIRE + "period"] = ""
     st.session_state[RETIRE + "reason"] = ""
-    flash("retire", "success", t("targets.retired", lang, day=tf.day_text(retired.retired_from, lang)))
+    flash(MSG + "retire", "success", t("targets.retired", lang, day=day_text(retired.retired_from, lang)))
 
 
 def open_from_table(table_key: str, ids: list[int]) -> None:
@@ -144,15 +135,6 @@ st.caption(t("targets.intro", lang))
 
 indicator_names = data.indicator_names(lang)
 tree = data.unit_tree()
-depth = dict(tree.depth_first())
-
-
-def unit_option(code: str) -> str:
-    if code == ALL:
-        return t("filters.all", lang)
-    if code == tf.WHOLE:
-        return t("units.whole", lang)
-    return "\u2003" * depth[code] + tree.name(code, lang)
 
 
 def rule_fields(prefix: str) -> None:
@@ -176,31 +158,26 @@ first, second, third, fourth = st.columns([3, 3, 2, 2])
 indicator_filter = first.selectbox(t("targets.filter_indicator", lang), [ALL, *indicator_names],
                                    key="targets_f_indicator",
                                    format_func=lambda c: t("filters.all", lang) if c == ALL else indicator_names[c])
-unit_filter = second.selectbox(t("targets.filter_unit", lang), [ALL, tf.WHOLE, *depth], key="targets_f_unit",
-                               format_func=unit_option)
+unit_filter = unit_picker(second, t("targets.filter_unit", lang), tree, lang, key="targets_f_unit",
+                          first={ALL: t("filters.all", lang), WHOLE: t("units.whole", lang)})
 period_filter = third.text_input(t("targets.filter_period", lang), key="targets_f_period",
                                  placeholder=t("targets.filter_period_hint", lang))
 binding_filter = fourth.segmented_control(t("targets.filter_binding", lang), [ALL, "yes", "no"], default=ALL,
                                           required=True, key="targets_f_binding",
                                           format_func=lambda v: t("filters.all" if v == ALL else f"targets.{v}", lang))
 
-period = None
-if (period_filter or "").strip():
-    try:
-        period = parse_period(period_filter.strip())
-    except PeriodParseError:
-        st.warning(t("scorecard.bad_period", lang, value=period_filter))
+period = chosen_period(period_filter, lang, stop=False) if (period_filter or "").strip() else None
 
 opened = st.session_state.get(OPEN)
 with session() as db:
     indicator_ids = {i.code: i.id for i in store.list_indicators(db)}
     rows = store.list_targets(
         db, indicator_id=None if indicator_filter == ALL else indicator_ids.get(indicator_filter),
-        org_unit_id=None if unit_filter in (ALL, tf.WHOLE) else tree.units[unit_filter].id,
+        org_unit_id=None if unit_filter in (ALL, WHOLE) else tree.units[unit_filter].id,
         period=period, binding=None if binding_filter == ALL else binding_filter == "yes")
     opened_row = tf.find_target(db, opened) if opened is not None else None
     changes = store.list_target_changes(db, opened) if opened_row else []
-if unit_filter == tf.WHOLE:
+if unit_filter == WHOLE:
     rows = tf.only_whole_organisation(rows)
 rows = tf.in_reading_order(rows, lang)
 
@@ -237,10 +214,10 @@ with tab_open:
         st.subheader(escape_markdown(f"{tf.indicator_name(indicator, lang)} · {tf.unit_name(unit, lang)} · {target.period}"))
         facts = [tf.rule_text(target, indicator, lang),
                  t("targets.binding" if target.binding else "targets.not_binding", lang),
-                 t("targets.last_change", lang, who=target.updated_by, when=tf.when_text(target.updated_at, lang),
+                 t("targets.last_change", lang, who=target.updated_by, when=when_text(target.updated_at, lang),
                    version=target.version)]
         if target.retired_from:
-            facts.insert(0, t("targets.retired_mark", lang, day=tf.day_text(target.retired_from, lang)))
+            facts.insert(0, t("targets.retired_mark", lang, day=day_text(target.retired_from, lang)))
         st.caption(" · ".join(facts))
 
         left, right = st.columns([3, 2], gap="large")
@@ -248,13 +225,13 @@ with tab_open:
             st.markdown(f"**{t('targets.change_heading', lang)}**")
             conflict = st.session_state.get(CONFLICT)
             if conflict and conflict["target_id"] == target.id:
-                st.error(t("targets.stale", lang, who=conflict["by"], when=tf.when_text(conflict["at"], lang)),
+                st.error(t("targets.stale", lang, who=conflict["by"], when=when_text(conflict["at"], lang)),
                          icon="⛔")
                 st.caption(t("targets.conflict_explain", lang))
                 st.table(tf.conflict_rows(conflict["typed"], conflict["current"], lang), hide_index=True)
                 st.button(t("targets.reload", lang), key="targets_reload", on_click=reload_current,
                           args=(target.id,), icon="🔄")
-            show_flash("edit")
+            show_flash(MSG + "edit")
             with st.form("targets_edit_form"):
                 rule_fields(EDIT)
                 st.text_input(t("targets.reason_required", lang), key=EDIT + "reason",
@@ -264,7 +241,7 @@ with tab_open:
 
             with st.expander(t("targets.retire_heading", lang), icon="🗄️"):
                 st.caption(t("targets.retire_explain", lang, period=target.period))
-                show_flash("retire")
+                show_flash(MSG + "retire")
                 with st.form("targets_retire_form"):
                     st.text_input(t("targets.retire_period", lang), key=RETIRE + "period",
                                   placeholder=t("targets.retire_period_hint", lang))
@@ -286,13 +263,13 @@ with tab_open:
 with tab_new:
     for name, value in NEW_FIELDS.items():
         st.session_state.setdefault(NEW + name, value)
-    show_flash("new")
+    show_flash(MSG + "new")
     with st.form("targets_new_form"):
         left, middle, right = st.columns([3, 3, 2])
         left.selectbox(t("targets.indicator", lang), list(indicator_names), key=NEW + "indicator",
                        format_func=indicator_names.get, placeholder=t("targets.pick", lang))
-        middle.selectbox(t("targets.org_unit", lang), [tf.WHOLE, *depth], key=NEW + "org_unit",
-                         format_func=unit_option, placeholder=t("targets.pick", lang))
+        unit_picker(middle, t("targets.org_unit", lang), tree, lang, key=NEW + "org_unit",
+                    first={WHOLE: t("units.whole", lang)}, placeholder=t("targets.pick", lang))
         right.text_input(t("targets.period", lang), key=NEW + "period", placeholder=t("targets.period_hint", lang),
                          help=t("targets.period_help", lang))
         rule_fields(NEW)

@@ -1,21 +1,14 @@
 """How an import's preview and the import log read, for the page and the command line (no Streamlit)."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
+from ..clock import stamp
 from ..i18n import format_number, t
 from ..models import ImportLog
 from .apply import Outcome, SampleRow
 from .problems import Problem
-
-try:
-    _LOCAL = ZoneInfo("Europe/Helsinki")
-except ZoneInfoNotFoundError:  # a machine without time-zone data shows UTC
-    _LOCAL = UTC
-
 
 def formatted_counts(counts: dict[str, int], lang: str) -> dict[str, str]:
     """Row counts as the language writes numbers (100 000 in Finnish)."""
@@ -54,17 +47,10 @@ def sample_frame(sample: list[SampleRow], lang: str) -> pd.DataFrame:
     })
 
 
-def local_time(moment: datetime) -> str:
-    """Stored in UTC (SQLite gives it back without a zone); shown in Finnish time."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(_LOCAL).strftime("%Y-%m-%d %H:%M")
-
-
 def log_frame(entries: list[ImportLog], lang: str) -> pd.DataFrame:
     yes = t("import.yes", lang)
     return pd.DataFrame({
-        t("import.log_when", lang): [local_time(e.imported_at) for e in entries],
+        t("import.log_when", lang): [stamp(e.imported_at) for e in entries],
         t("import.log_file", lang): [e.file_name for e in entries],
         t("import.log_by", lang): [e.imported_by for e in entries],
         t("import.log_status", lang): [t(f"import.status_{e.status}", lang) for e in entries],

@@ -9,8 +9,11 @@ from sqlmodel import Session, select
 from ..access.guard import require
 from ..access.roles import Actor, Role
 from ..errors import InputError
-from ..models import OrgUnit, utc_now
+from ..models import Named, OrgUnit, utc_now
 from .inputs import find_by_code_or_name, name_text, new_code_and_name
+
+
+INDENT = "\u2003"  # an em space per tree level: a picker's option is plain text, so spaces show the tree
 
 
 class UnitInfo(NamedTuple):
@@ -23,6 +26,8 @@ class UnitInfo(NamedTuple):
     name_en: str
     parent_id: int | None
     sort_order: int
+
+    name_in = Named.name_in  # the models' rule (a NamedTuple takes no other base class)
 
 
 @dataclass
@@ -57,8 +62,11 @@ class UnitTree:
         return ordered
 
     def name(self, code: str, lang: str) -> str:
-        unit = self.units[code]
-        return unit.name_en if lang == "en" else unit.name_fi
+        return self.units[code].name_in(lang)
+
+    def indented_names(self, lang: str) -> dict[str, str]:
+        """Every unit's name in tree order, indented by an em space a level: the unit pickers' labels."""
+        return {code: INDENT * depth + self.name(code, lang) for code, depth in self.depth_first()}
 
 
 def create_org_unit(session: Session, *, code: str, name_fi: str, name_en: str,

@@ -91,7 +91,7 @@ def unit_tree():
 @st.cache_data(show_spinner=False, max_entries=50)
 def _indicator_names(url: str, version: str, lang: str) -> dict[str, str]:
     with session() as db:
-        return {i.code: (i.name_en if lang == "en" else i.name_fi) for i in store.list_indicators(db)}
+        return {i.code: i.name_in(lang) for i in store.list_indicators(db)}
 
 
 def indicator_names(lang: str) -> dict[str, str]:

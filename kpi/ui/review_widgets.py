@@ -15,6 +15,7 @@ from datetime import date, datetime
 import streamlit as st
 
 from .. import followups, store
+from ..clock import day_text, when_text
 from ..domain.vocabulary import ActionState, ExplanationState
 from ..errors import InputError
 from ..followups import ActionView, DecisionView, ExplanationView
@@ -23,10 +24,10 @@ from ..safe_text import safe_markdown
 from ..scorecard import ScorecardRow
 from ..settings import get_settings
 from ..plain_text import escape_markdown
-from ..target_form import day_text, when_text
 from . import data
 from .context import current_actor, current_language, session
 from .links import DRILLDOWN_PAGE, drilldown_params
+from .widgets import flash, show_flash
 from .shortfall_widgets import action_state_text, new_action_form, show_explanation  # shared with the drill-down
 
 OPEN_STATES = {s.value for s in ActionState if s.is_open}
@@ -82,7 +83,7 @@ def review_detail(review_id: int) -> ReviewDetail | None:
 def _topics(url: str, version: str, review_id: int, lang: str) -> list[TopicView]:
     with session() as db:
         return [TopicView(target_id=target.id, indicator=indicator.code,
-                          indicator_name=indicator.name_en if lang == "en" else indicator.name_fi,
+                          indicator_name=indicator.name_in(lang),
                           org_unit_id=target.org_unit_id, target_period=target.period, period=topic.period,
                           decision=topic.decision, recorded_by=topic.recorded_by, recorded_at=topic.recorded_at)
                 for topic, target, indicator in store.review_topics(db, review_id)]
@@ -175,18 +176,6 @@ def show_decision(decision: DecisionView, lang: str) -> None:
     st.markdown(safe_markdown(decision.decision))
 
 
-# --- flash messages -------------------------------------------------------------------------------------------
-
-def _flash(key: str, kind: str, text: str) -> None:
-    st.session_state[f"{key}_msg"] = (kind, text)
-
-
-def _show_flash(key: str) -> None:
-    kind, text = st.session_state.pop(f"{key}_msg", (None, None))
-    if kind:
-        getattr(st, kind)(text)
-
-
 # --- meeting mode: the review session being held --------------------------------------------------------------
 
 CHOSEN = "meeting_review"            # the chosen review's id; a plain key, so it outlives a visit elsewhere
@@ -223,13 +212,13 @@ def _start_review(period_code: str) -> None:
                                          attendees=typed["attendees"], actor=current_actor())
             review_id, held_on = review.id, review.held_on
     except InputError as error:
-        _flash(START, "error", escape_markdown(error.message(lang)))
+        flash(START + "_msg", "error", escape_markdown(error.message(lang)))
         return
     st.session_state[CHOSEN] = review_id
     for name in START_FIELDS:
         st.session_state[START + name] = ""
     st.session_state[START + "held_on"] = today_text(lang)
-    _flash(START, "success", t("meeting_review.started", lang, day=day_text(held_on, lang)))
+    flash(START + "_msg", "success", t("meeting_review.started", lang, day=day_text(held_on, lang)))
 
 
 def session_label(review_id: int | None, lang: str) -> str:
@@ -253,7 +242,7 @@ def session_chooser(period_code: str, review_id: int | None, lang: str) -> None:
     if not current_actor().can_write:  # viewers choose the review shown, but start none
         return
     st.markdown(f"**{t('meeting_review.start_heading', lang, period=period_code)}**")
-    _show_flash(START)
+    show_flash(START + "_msg")
     st.session_state.setdefault(START + "held_on", today_text(lang))
     with st.form("meeting_review_start_form", border=False):
         day, title = st.columns([1, 2])
@@ -274,22 +263,22 @@ DECISION = "meeting_decision"
 def _record_decision(review_id: int | None, target_id: int, period: str) -> None:
     lang = current_language()
     if review_id is None:
-        _flash(DECISION, "error", t("meeting_review.need_session", lang))
+        flash(DECISION + "_msg", "error", t("meeting_review.need_session", lang))
         return
     try:
         with session() as db:
             store.record_decision(db, review_id=review_id, target_id=target_id, period=period,
                                   decision=st.session_state.get(DECISION + "_text", ""), actor=current_actor())
     except InputError as error:
-        _flash(DECISION, "error", escape_markdown(error.message(lang)))
+        flash(DECISION + "_msg", "error", escape_markdown(error.message(lang)))
         return
     st.session_state[DECISION + "_text"] = ""
-    _flash(DECISION, "success", t("meeting_review.decision_saved", lang))
+    flash(DECISION + "_msg", "success", t("meeting_review.decision_saved", lang))
 
 
 def decision_form(row: ScorecardRow, review_id: int | None, lang: str) -> None:
     """A decision on the target shown, recorded in the review being held."""
-    _show_flash(DECISION)
+    show_flash(DECISION + "_msg")
     if review_id is None:
         st.caption(f"{MISSING_ICON} " + t("meeting_review.need_session", lang))
     with st.form(f"{DECISION}_form", border=False):

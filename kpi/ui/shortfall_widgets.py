@@ -19,14 +19,15 @@ import streamlit as st
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import store
+from ..clock import day_text, when_text
 from ..domain.vocabulary import ActionState, ExplanationState
 from ..errors import InputError
 from ..followups import ActionView, ExplanationView
 from ..i18n import t
 from ..safe_text import safe_markdown
 from ..plain_text import escape_markdown
-from ..target_form import day_text, when_text
 from .context import current_actor, session
+from .widgets import flash, show_flash
 
 STATE_ICON = {ExplanationState.DRAFT: "📝", ExplanationState.APPROVED: "✅"}
 ACTION_ICON = {ActionState.OPEN: "📌", ActionState.IN_PROGRESS: "🔄", ActionState.DONE: "✔️",
@@ -74,19 +75,9 @@ def actions_frame(actions: list[ActionView], lang: str, *, show_indicator: bool 
     return pd.DataFrame.from_records(records)
 
 
-def _flash(key: str, kind: str, text: str) -> None:
-    st.session_state[f"{key}_msg"] = (kind, text)
-
-
 def has_news(key: str) -> bool:
     """A message or a refused save is waiting for the form with this key: the caller keeps its expander open."""
     return f"{key}_msg" in st.session_state or bool(st.session_state.get(f"{key}_conflict"))
-
-
-def _show_flash(key: str) -> None:
-    kind, text = st.session_state.pop(f"{key}_msg", (None, None))
-    if kind:
-        getattr(st, kind)(text)
 
 
 # --- the explanation ----------------------------------------------------------------------------------------
@@ -104,18 +95,12 @@ def show_explanation(view: ExplanationView | None, lang: str, *, required: bool 
         return
     facts = [explanation_state_text(view, lang), t("shortfalls.author", lang, who=escape_markdown(view.author))]
     if view.state != ExplanationState.APPROVED:  # an approval line already says who and when
-        when = when_text_iso(view.updated_at, lang)
+        when = when_text(view.updated_at, lang)
         facts.append(t("shortfalls.last_saved", lang, when=when) if view.updated_by in ("", view.author)
                      else t("shortfalls.last_change", lang, who=escape_markdown(view.updated_by), when=when))
     with st.container(border=border):
         st.markdown(f"**{facts[0]}** · " + " · ".join(facts[1:]))
         st.markdown(safe_markdown(view.body))
-
-
-def when_text_iso(moment: str | None, lang: str) -> str:
-    from datetime import datetime
-
-    return when_text(datetime.fromisoformat(moment), lang) if moment else ""
 
 
 def _load_editor(key: str, identity: tuple[int, str], version: int | None, body: str) -> None:
@@ -146,7 +131,7 @@ def _save_explanation(key: str, target_id: int, period: str, lang: str) -> None:
         if error.key == "stale_explanation":
             _remember_conflict(key, target_id, period)
         else:
-            _flash(key, "error", escape_markdown(error.message(lang)))
+            flash(f"{key}_msg", "error", escape_markdown(error.message(lang)))
         return
     except StaleDataError:  # saved by someone else between the version check and the write
         _remember_conflict(key, target_id, period)
@@ -154,9 +139,9 @@ def _save_explanation(key: str, target_id: int, period: str, lang: str) -> None:
     unchanged = version == expected
     _load_editor(key, (target_id, period), version, body)
     if unchanged:
-        _flash(key, "info", t("shortfalls.nothing_changed", lang))
+        flash(f"{key}_msg", "info", t("shortfalls.nothing_changed", lang))
     else:
-        _flash(key, "success", t("shortfalls.saved", lang, state=t(f"shortfalls.state_word_{state}", lang)))
+        flash(f"{key}_msg", "success", t("shortfalls.saved", lang, state=t(f"shortfalls.state_word_{state}", lang)))
 
 
 def _approve(key: str, explanation_id: int, version: int, target_id: int, period: str, lang: str) -> None:
@@ -168,12 +153,12 @@ def _approve(key: str, explanation_id: int, version: int, target_id: int, period
             new_version, body = approved.version, approved.body
     except (InputError, StaleDataError) as error:
         message = escape_markdown(error.message(lang)) if isinstance(error, InputError) else t("shortfalls.approve_stale", lang)
-        _flash(key, "error", message)
+        flash(f"{key}_msg", "error", message)
         return
     if st.session_state.get(f"{key}_loaded", {}).get("version") == version and f"{key}_conflict" not in st.session_state:
         _load_editor(key, (target_id, period), new_version, body)
     st.session_state[f"{key}_approve_note"] = ""
-    _flash(key, "success", t("shortfalls.approved", lang))
+    flash(f"{key}_msg", "success", t("shortfalls.approved", lang))
 
 
 def _keep_mine(key: str) -> None:
@@ -204,7 +189,7 @@ def explanation_editor(target_id: int, period: str, current: ExplanationView | N
         _load_editor(key, identity, version, current.body if current else starting_text or "")
         conflict = None
 
-    _show_flash(key)
+    show_flash(f"{key}_msg")
     if conflict:
         st.error(t("shortfalls.stale", lang, who=conflict["by"], when=when_text(conflict["at"], lang)), icon="⛔")
         st.caption(t("shortfalls.conflict_explain", lang))
@@ -273,18 +258,18 @@ def _create_action(key: str, target_id: int, period: str, review_id: int | None,
                                 owner=typed["owner"] or "", due_on=typed["due"], actor=current_actor(),
                                 review_id=review_id, note=typed["note"] or "")
     except InputError as error:
-        _flash(key, "error", escape_markdown(error.message(lang)))
+        flash(f"{key}_msg", "error", escape_markdown(error.message(lang)))
         return
     for name, value in _NEW_FIELDS.items():
         st.session_state[f"{key}_{name}"] = value
-    _flash(key, "success", t("shortfall_actions.created", lang, title=escape_markdown(typed["title"].strip())))
+    flash(f"{key}_msg", "success", t("shortfall_actions.created", lang, title=escape_markdown(typed["title"].strip())))
 
 
 def new_action_form(target_id: int, period: str, lang: str, *, key: str, review_id: int | None = None) -> None:
     """What is done, by whom, by when (and a note) for the shortfall of (target, period)."""
     for name, value in _NEW_FIELDS.items():
         st.session_state.setdefault(f"{key}_{name}", value)
-    _show_flash(key)
+    show_flash(f"{key}_msg")
     with st.form(f"{key}_form", border=False):
         st.text_input(t("shortfall_actions.title_field", lang), key=f"{key}_title", placeholder=t("shortfall_actions.title_hint", lang))
         owner, due = st.columns([3, 2])
@@ -300,7 +285,7 @@ def _update_action(key: str, versions: dict[int, int], lang: str) -> None:
     action_id = st.session_state.get(f"{key}_action")
     state = st.session_state.get(f"{key}_state") or KEEP_STATE
     if action_id is None:
-        _flash(key, "error", t("shortfall_actions.pick_first", lang))
+        flash(f"{key}_msg", "error", t("shortfall_actions.pick_first", lang))
         return
     changes: dict[str, Any] = {} if state == KEEP_STATE else {"state": state}
     try:
@@ -308,19 +293,19 @@ def _update_action(key: str, versions: dict[int, int], lang: str) -> None:
             store.update_action(db, action_id=action_id, expected_version=versions[action_id], actor=current_actor(),
                                 note=st.session_state.get(f"{key}_note", ""), **changes)
     except InputError as error:
-        _flash(key, "error", escape_markdown(error.message(lang)))
+        flash(f"{key}_msg", "error", escape_markdown(error.message(lang)))
         return
     except StaleDataError:
-        _flash(key, "error", t("shortfall_actions.stale", lang))
+        flash(f"{key}_msg", "error", t("shortfall_actions.stale", lang))
         return
     st.session_state[f"{key}_note"] = ""
     st.session_state[f"{key}_state"] = KEEP_STATE
-    _flash(key, "success", t("shortfall_actions.updated", lang))
+    flash(f"{key}_msg", "success", t("shortfall_actions.updated", lang))
 
 
 def action_update_form(actions: list[ActionView], lang: str, *, key: str) -> None:
     """Pick an action, its new state (or keep it), and a note saying what happened (required)."""
-    _show_flash(key)
+    show_flash(f"{key}_msg")
     if not actions:
         st.caption(t("shortfall_actions.none", lang))
         return
