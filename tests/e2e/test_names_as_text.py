@@ -15,7 +15,7 @@ NAMES = {
     "indicator": f"NPS ![a](http://{EVIL}/inline.png)",
     "other_indicator": f"Sairauspoissaolot ![b](http://{EVIL}/titled.png \"t\")",
     "unit": f"Työterveys [![c](//{EVIL}/in-link.png)](http://{EVIL})",
-    "other_unit": f"Virasto ![d][r] :red[punainen] # otsikko",
+    "other_unit": "Virasto ![d][r] :red[punainen] # otsikko",
     "label": f"![e](//{EVIL}/l.png)",
 }
 PAGES = ["/?period=2020", "/?period=2020&unit=TTH", "/drilldown?indicator=nps&period=2020&unit=TTH",
