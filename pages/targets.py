@@ -10,7 +10,7 @@ from kpi.errors import InputError
 from kpi.i18n import t
 from kpi.ui import data
 from kpi.ui.context import current_actor, current_language, leave_legacy_pages_mode, session
-from kpi.ui.widgets import ALL, WHOLE, chosen_period, flash, show_flash, unit_picker
+from kpi.ui.widgets import ALL, WHOLE, chosen_period, flash, show_flash, text_table, unit_picker
 
 leave_legacy_pages_mode()
 lang = current_language()
@@ -228,7 +228,7 @@ with tab_open:
                 st.error(t("targets.stale", lang, who=conflict["by"], when=when_text(conflict["at"], lang)),
                          icon="⛔")
                 st.caption(t("targets.conflict_explain", lang))
-                st.table(tf.conflict_rows(conflict["typed"], conflict["current"], lang), hide_index=True)
+                text_table(tf.conflict_rows(conflict["typed"], conflict["current"], lang))
                 st.button(t("targets.reload", lang), key="targets_reload", on_click=reload_current,
                           args=(target.id,), icon="🔄")
             show_flash(MSG + "edit")

@@ -27,7 +27,7 @@ from ..i18n import t
 from ..safe_text import safe_markdown
 from ..plain_text import escape_markdown
 from .context import current_actor, session
-from .widgets import flash, show_flash
+from .widgets import flash, show_flash, text_table
 
 STATE_ICON = {ExplanationState.DRAFT: "📝", ExplanationState.APPROVED: "✅"}
 ACTION_ICON = {ActionState.OPEN: "📌", ActionState.IN_PROGRESS: "🔄", ActionState.DONE: "✔️",
@@ -226,13 +226,13 @@ def explanation_editor(target_id: int, period: str, current: ExplanationView | N
             revisions = [(r.revision, r.changed_by, r.changed_at, r.state, r.note)
                          for r in store.list_explanation_revisions(db, current.id)]
         with st.expander(t("shortfalls.revisions", lang, count=len(revisions)), icon="🕘"):
-            st.table(pd.DataFrame.from_records(
+            text_table(pd.DataFrame.from_records(
                 [{t("shortfalls.col_revision", lang): number, t("shortfalls.col_who", lang): who,
                   t("shortfalls.col_when", lang): when_text(when, lang),
                   t("shortfalls.col_state", lang): f"{STATE_ICON[ExplanationState(state)]} "
                                                    f"{t(f'shortfalls.state_word_{state}', lang)}",
                   t("shortfalls.col_note", lang): note}
-                 for number, who, when, state, note in reversed(revisions)]), hide_index=True)
+                 for number, who, when, state, note in reversed(revisions)]))
 
 
 # --- corrective actions -------------------------------------------------------------------------------------
@@ -244,7 +244,7 @@ def show_actions(actions: list[ActionView], lang: str, *, empty_text: str | None
         st.caption(empty_text if empty_text is not None else t("shortfall_actions.none", lang))
         return
     # A static table, not a grid: long titles wrap instead of being cut, and it reads the same on a projector.
-    st.table(actions_frame(actions, lang, show_indicator=show_indicator), hide_index=True)
+    text_table(actions_frame(actions, lang, show_indicator=show_indicator))
 
 
 _NEW_FIELDS = {"title": "", "owner": "", "due": None, "note": ""}

@@ -5,10 +5,12 @@ messages under its own prefix.
 """
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from ..domain.periods import Period, PeriodParseError, parse_period
 from ..i18n import t
+from ..plain_text import escape_markdown
 from ..store.units import UnitTree
 
 # The pickers' choices that are not a unit (a unit's code is never empty). A link's `?unit=` names a unit
@@ -57,3 +59,9 @@ def show_flash(slot: str) -> None:
     kind, text = st.session_state.pop(slot, (None, None))
     if kind:
         getattr(st, kind)(text)
+
+
+def text_table(frame: pd.DataFrame) -> None:
+    """`st.table` of people's text: st.table renders every cell as Markdown (an image in an action's title
+    or an indicator's name would load), so each text cell is escaped and shows as typed."""
+    st.table(frame.map(lambda value: escape_markdown(value) if isinstance(value, str) else value), hide_index=True)

@@ -17,6 +17,7 @@ NAMES = {
     "unit": f"Työterveys [![c](//{EVIL}/in-link.png)](http://{EVIL})",
     "other_unit": "Virasto ![d][r] :red[punainen] # otsikko",
     "label": f"![e](//{EVIL}/l.png)",
+    "action": f"Seuranta ![f](http://{EVIL}/action.png)",   # an action's title and owner: st.table cells
 }
 PAGES = ["/?period=2020", "/?period=2020&unit=TTH", "/drilldown?indicator=nps&period=2020&unit=TTH",
          "/drilldown?indicator=sick_leave_days_per_fte&period=2021", "/meeting?period=2020", "/reports", "/targets",
@@ -37,6 +38,9 @@ def hostile_names(tmp_path):
         store.update_indicator(session, code="sick_leave_days_per_fte", name_fi=NAMES["other_indicator"], actor="test")
         store.update_org_unit(session, code="TTH", name_fi=NAMES["unit"], actor="test")
         store.update_org_unit(session, code="VIRASTO", name_fi=NAMES["other_unit"], actor="test")
+        target = store.find_target(session, "nps", "TTH", "2020")
+        store.create_action(session, target_id=target.id, period="2020", title=NAMES["action"],
+                            owner=NAMES["action"], actor="test")
     engine.dispose()
 
 
