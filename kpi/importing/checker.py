@@ -22,6 +22,7 @@ from ..domain.periods import Period, PeriodParseError, parse_period
 from ..domain.vocabulary import Aggregation, Nature
 from ..errors import InputError
 from ..models import Indicator, OrgUnit
+from ..store.text_limits import LIMITS, within_limit
 from .problems import Problem
 from .reader import FIELDS, Table, number_cell, text_cell
 from .rows import (COMMENT, DEN, IND, KEY, NEW, NUM, NUMBER, PAIR_SHIFT, PER, PERIOD_TEXT, SHOWN, UNIT, VALUE,
@@ -29,6 +30,7 @@ from .rows import (COMMENT, DEN, IND, KEY, NEW, NUM, NUMBER, PAIR_SHIFT, PER, PE
 
 _INDEX = {name: i for i, name in enumerate(FIELDS)}
 _FAILED = object()
+_COMMENT_LIMIT = LIMITS["comment"]
 
 
 @dataclass
@@ -86,6 +88,11 @@ def _check_row(number: int, cells: tuple, table: Table, catalogue: Catalogue,
             numbers[name] = number_cell(cells[_INDEX[name]])
         except ValueError:
             errors.append(InputError(name, shown[name], "not_a_number"))
+
+    try:  # the store's limit, so a row the store would refuse is a problem of the file, not a failed write
+        within_limit("comment", shown.get("comment"))
+    except InputError as error:
+        errors.append(error)
 
     value = None
     if indicator is not None and len(numbers) == 4:
@@ -225,7 +232,7 @@ class Checker:
                 if checked is failed:
                     self._slow(number, cells, good, problems)
                     continue
-            if comment and "\x00" in comment:
+            if comment and ("\x00" in comment or len(comment) > _COMMENT_LIMIT):
                 self._slow(number, cells, good, problems)
                 continue
             good.append((number, ind, unit, period, *checked, comment or None,

@@ -64,6 +64,8 @@ BROKEN = [
     ("duplicate row", "referrals;TTH;2021-Q3;5;;;\n", 3, "import.problems.duplicate_row"),
     ("a row changing a stored value without replace", "nps;TTH;Q1/2020;;490;800;\n", 3,
      "import.problems.would_change"),
+    ("a comment longer than the store keeps", "referrals;TTH;2021-Q2;5;;;" + "x" * 2_001 + "\n", 3,
+     "errors.too_long"),
 ]
 
 
@@ -79,6 +81,15 @@ def test_a_broken_file_writes_nothing_and_logs_a_refused_import(engine, case, bo
     assert (entry.status, entry.file_name, entry.imported_by) == ("refused", "arvot.csv", "hr:maija")
     assert entry.checksum == hashlib.sha256(text.encode()).hexdigest()
     assert (entry.rows_total, entry.rows_new, entry.rows_error) == (2, 1, 1)
+
+
+def test_a_comment_as_long_as_the_store_keeps_imports_whole(engine):
+    outcome = do_import(engine, HEADER + "referrals;TTH;2021-Q2;5;;;" + "x" * 2_000 + "\n")
+    assert outcome.status == "applied"
+    with db.session_scope(engine) as session:
+        [(stored, unit)] = store.measurements_in(session, store.get_indicator(session, "referrals").id, ["TTH"],
+                                                 parse_period("2021-Q2"))
+        assert (unit, stored.comment) == ("TTH", "x" * 2_000)
 
 
 def test_a_file_missing_a_column_writes_nothing_and_logs_a_refused_import(engine):
