@@ -12,7 +12,8 @@ from datetime import date
 from sqlmodel import Session
 
 from . import store
-from .domain.vocabulary import ExplanationState, Status
+from .domain.explanations import needs_explanation as explanation_rule
+from .domain.vocabulary import ExplanationState
 from .models import Explanation
 from .scorecard import ScorecardRow
 
@@ -75,8 +76,8 @@ def explanation_view(explanation: Explanation | None) -> ExplanationView | None:
 
 
 def needs_explanation(row: ScorecardRow) -> bool:
-    """A binding target not met must be explained to the council."""
-    return row.binding and row.status == Status.NOT_MET
+    """Does this scorecard row need an explanation? The rule is `kpi.domain.explanations.needs_explanation`."""
+    return explanation_rule(row.binding, row.status)
 
 
 def missing_explanations(session: Session, rows: list[ScorecardRow]) -> list[ScorecardRow]:

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Mapping, Sequence
 
-from .domain.evaluate import Evaluation, TargetRule, band_edges, evaluate_target, target_applies
+from .domain.evaluate import Evaluation, TargetRule, band_edges, evaluate_target
 from .domain.periods import Period, period_from_bounds
 from .domain.rollup import Observation, Rollup, rollup
+from .domain.target_choice import TargetSpan, narrowest_applying
 from .domain.vocabulary import Aggregation, BandKind, Comparator
 from .models import Indicator, Target
 from .views import Point
@@ -28,11 +29,13 @@ def rule_of(target: Target) -> TargetRule:
                       BandKind(target.band_kind), target.binding)
 
 
+def target_span(target: Target) -> TargetSpan:
+    return TargetSpan(target_period(target), target.retired_from)
+
+
 def applicable_target(targets: Iterable[Target], period: Period, aggregation: str) -> Target | None:
-    """The narrowest target that judges `period` (a quarter target beats the year's)."""
-    fitting = [t for t in targets if target_applies(target_period(t), period, Aggregation(aggregation))
-               and (t.retired_from is None or period.end < t.retired_from)]
-    return min(fitting, key=lambda t: (t.period_end - t.period_start).days, default=None)
+    """The stored target that judges `period`: the rule is `kpi.domain.target_choice.narrowest_applying`."""
+    return narrowest_applying(((target_span(target), target) for target in targets), period, aggregation)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from . import store
 from .domain.evaluate import evaluate_target
+from .domain.explanations import agenda_rank, needs_explanation, scorecard_rank
 from .domain.periods import Period, PeriodKind
 from .domain.rollup import rollup
 from .domain.summary_rollup import EMPTY, Summary, TreeRollup, cell_summary, from_rollup
@@ -58,13 +59,9 @@ class ScorecardRow:
         return asdict(self)
 
 
-# Binding misses first: those are what the steering group and the council must act on.
-_STATUS_ORDER = {Status.NOT_MET: 0, Status.AT_RISK: 1, Status.NO_DATA: 2, Status.MET: 3}
-
-
 def sort_key(row: ScorecardRow) -> tuple:
-    return (not (row.binding and row.status == Status.NOT_MET), _STATUS_ORDER[Status(row.status)],
-            row.indicator, row.org_unit or "")
+    """Binding misses first (what the steering group and the council must act on), then worst first."""
+    return (*scorecard_rank(row.binding, row.status), row.indicator, row.org_unit or "")
 
 
 def build_scorecard(session: Session, period: Period, *, unit_code: str | None = None,
@@ -211,15 +208,11 @@ def summarise(rows: list[ScorecardRow]) -> dict[str, int]:
     counts = {status.value: 0 for status in Status}
     for row in rows:
         counts[row.status] += 1
-    counts["binding_not_met"] = sum(1 for row in rows if row.binding and row.status == Status.NOT_MET)
+    counts["binding_not_met"] = sum(1 for row in rows if needs_explanation(row.binding, row.status))
     return counts
 
 
 def agenda(rows: list[ScorecardRow]) -> list[ScorecardRow]:
     """Meeting mode's order: binding targets not met, then the other misses, then those at risk."""
-    def rank(row: ScorecardRow) -> int:
-        if row.status == Status.NOT_MET:
-            return 0 if row.binding else 1
-        return 2
-    return sorted((row for row in rows if row.status in (Status.NOT_MET, Status.AT_RISK)),
-                  key=lambda row: (rank(row), row.indicator, row.org_unit or ""))
+    ranked = [(rank, row) for row in rows if (rank := agenda_rank(row.binding, row.status)) is not None]
+    return [row for _, row in sorted(ranked, key=lambda pair: (pair[0], pair[1].indicator, pair[1].org_unit or ""))]

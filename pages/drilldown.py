@@ -6,6 +6,7 @@ import streamlit as st
 from kpi.plain_text import escape_markdown
 from kpi.analysis_text import analysis_markdown
 from kpi.ui import chart_specs
+from kpi.domain.explanations import needs_explanation
 from kpi.domain.periods import PeriodParseError, parse_period
 from kpi.domain.vocabulary import ActionState, Status
 from kpi.errors import InputError
@@ -91,7 +92,7 @@ with explain_column:
         st.caption(t("shortfalls.nothing_to_explain", lang))
     else:
         explanation = data.explanation(view.target.id, period.code)
-        required = view.target.binding and current.status == Status.NOT_MET
+        required = needs_explanation(view.target.binding, current.status)
         if explanation is None and current.status == Status.MET:
             st.caption(t("shortfalls.met_nothing_to_explain", lang))
         elif explanation is None and not required:  # at risk, no data, or a target that is not binding

@@ -14,8 +14,8 @@ from datetime import date
 from docx.document import Document
 from sqlmodel import Session
 
+from ..domain.explanations import needs_explanation
 from ..domain.periods import Period, PeriodKind
-from ..domain.vocabulary import Status
 from ..i18n import format_number, t
 from ..present import target_text, value_text
 from ..present import unit_label as unit_text
@@ -35,7 +35,7 @@ def build(session: Session, period: Period, *, unit_code: str | None, as_of: dat
     on_step(t("reports.step_scorecard", lang))
     rows = build_scorecard(session, period, unit_code=unit_code, as_of=as_of, lang=lang)
     binding = [row for row in rows if row.binding]
-    unmet = [row for row in binding if row.status == Status.NOT_MET]
+    unmet = [row for row in binding if needs_explanation(row.binding, row.status)]
     sections = []
     for number, row in enumerate(unmet, start=1):
         on_step(t("reports.step_target", lang, name=row.indicator_name, number=number, total=len(unmet)))

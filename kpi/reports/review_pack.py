@@ -11,8 +11,8 @@ from datetime import date
 from docx.document import Document
 from sqlmodel import Session
 
+from ..domain.explanations import needs_explanation
 from ..domain.periods import Period, PeriodKind
-from ..followups import needs_explanation
 from ..i18n import format_number, t
 from ..present import target_text, value_text
 from ..scorecard import ScorecardRow, agenda, build_scorecard, summarise
@@ -111,7 +111,7 @@ def _section(document: Document, section: TargetSection, number: int, lang: str)
     if section.analysis:
         add_heading(document, t("reports.review.analysis_heading", lang), level=3)
         add_markdown(document, section.analysis, heading_level=4)
-    if section.explanation is not None or needs_explanation(row):
+    if section.explanation is not None or needs_explanation(row.binding, row.status):
         add_heading(document, t("reports.explanation_heading", lang), level=3)
         add_explanation(document, section, lang)
     overdue = sum(action.overdue for action in section.actions)
