@@ -59,6 +59,17 @@ def drop_database(backend: str, url: str) -> None:
         _drop_postgres_database(url)
 
 
+def make_demo_database(backend: str, folder) -> str:
+    """A new database on `backend`, migrated and holding the demo data; the caller drops it."""
+    url = make_database(backend, folder)
+    db.upgrade(url)
+    engine = db.make_engine(url)
+    with db.session_scope(engine) as session:
+        load_demo(session)
+    engine.dispose()
+    return url
+
+
 @pytest.fixture(params=BACKENDS)
 def empty_db_url(request, tmp_path):
     """An empty database (no schema), on each backend."""
@@ -79,12 +90,7 @@ def migrated_engine(empty_db_url):
 @pytest.fixture(scope="module", params=BACKENDS)
 def demo_db_url(request, tmp_path_factory):
     """A migrated database holding the demo data, shared by one module's tests (read only)."""
-    url = make_database(request.param, tmp_path_factory.mktemp("demo"))
-    db.upgrade(url)
-    engine = db.make_engine(url)
-    with db.session_scope(engine) as session:
-        load_demo(session)
-    engine.dispose()
+    url = make_demo_database(request.param, tmp_path_factory.mktemp("demo"))
     yield url
     drop_database(request.param, url)
 

@@ -14,10 +14,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import drop_database, make_database
+from tests.conftest import drop_database, make_demo_database
 from tests.import_bombs import BOMBS, LET_THROUGH, WHILE_PARSING
-from kpi import db
-from kpi.demo import load_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 MEMORY = 1024 * 1024 * 1024
@@ -38,24 +36,14 @@ def counts(url: str) -> tuple:
         engine.dispose()
 
 
-def _demo_database(backend: str, folder):
-    url = make_database(backend, folder)
-    db.upgrade(url)
-    engine = db.make_engine(url)
-    with db.session_scope(engine) as session:
-        load_demo(session)
-    engine.dispose()
-    return url
-
-
 @pytest.fixture(scope="module")
 def sqlite_url(tmp_path_factory):
-    return _demo_database("sqlite", tmp_path_factory.mktemp("db"))
+    return make_demo_database("sqlite", tmp_path_factory.mktemp("db"))
 
 
 @pytest.fixture(scope="module")
 def postgresql_url(tmp_path_factory):
-    url = _demo_database("postgresql", None)
+    url = make_demo_database("postgresql", None)
     yield url
     drop_database("postgresql", url)
 
