@@ -12,7 +12,7 @@ from datetime import date
 from sqlmodel import Session
 
 from . import store
-from .domain.explanations import needs_explanation as explanation_rule
+from .domain.explanations import needs_explanation
 from .domain.vocabulary import ExplanationState
 from .models import Explanation
 from .scorecard import ScorecardRow
@@ -75,14 +75,9 @@ def explanation_view(explanation: Explanation | None) -> ExplanationView | None:
         updated_by=explanation.updated_by, updated_at=explanation.updated_at.isoformat(timespec="minutes"))
 
 
-def needs_explanation(row: ScorecardRow) -> bool:
-    """Does this scorecard row need an explanation? The rule is `kpi.domain.explanations.needs_explanation`."""
-    return explanation_rule(row.binding, row.status)
-
-
 def missing_explanations(session: Session, rows: list[ScorecardRow]) -> list[ScorecardRow]:
     """The binding misses among `rows` with no approved explanation for the period shown."""
-    wanted = [row for row in rows if needs_explanation(row)]
+    wanted = [row for row in rows if needs_explanation(row.binding, row.status)]
     found = store.explanations_for(session, [row.target_id for row in wanted])
     return [row for row in wanted
             if not ((e := found.get((row.target_id, row.period))) and e.state == ExplanationState.APPROVED)]

@@ -16,6 +16,7 @@ import streamlit as st
 
 from .. import followups, store
 from ..clock import day_text, when_text
+from ..domain.explanations import needs_explanation
 from ..domain.vocabulary import ActionState, ExplanationState
 from ..errors import InputError
 from ..followups import ActionView, DecisionView, ExplanationView
@@ -302,7 +303,7 @@ def followup_badges(row: ScorecardRow, review_id: int | None, lang: str) -> None
     the explanation, the earlier decisions on the indicator (without those of `review_id`, the review
     being held), its open corrective actions."""
     explanation = data.explanation(row.target_id, row.period)
-    badge, missing = explanation_badge(explanation, followups.needs_explanation(row), lang)
+    badge, missing = explanation_badge(explanation, needs_explanation(row.binding, row.status), lang)
     actions = open_actions(data.indicator_actions(row.indicator, lang))
     overdue = sum(a.overdue for a in actions)
     earlier = earlier_decisions(row.indicator, review_id)
