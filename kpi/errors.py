@@ -17,9 +17,11 @@ class InputError(ValueError):
         super().__init__(self.message("en"))
 
     def message(self, lang: str) -> str:
-        from .i18n import t  # late import: i18n is a leaf module, errors are raised everywhere
+        from .i18n import format_number, t  # late import: i18n is a leaf module, errors are raised everywhere
 
         params = {name: _shown(value, lang) for name, value in self.params.items()}
+        if isinstance(self.params.get("limit"), int):  # "at most 2 000 characters", grouped as the count beside it
+            params["limit"] = format_number(self.params["limit"], 0, lang)
         reason = t(f"errors.{self.key}", lang, value=_shown(self.value, lang), **params)
         text = t("errors.template", lang, field=t(f"fields.{self.field}", lang), value=_shown(self.value, lang),
                  reason=reason)
