@@ -18,7 +18,7 @@ from kpi import store
 
 from .shape import Shape
 
-ACTOR = "bench"  # a trusted in-process caller (kpi.access.guard)
+ACTOR = "bench"  # a trusted in-process caller (kpi.store.guard)
 ROOT = "CITY"
 
 

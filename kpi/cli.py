@@ -34,10 +34,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import backup, db
 from .access import Role, actor_for, add_person, disable_person, list_people, require, set_password, set_role
-from .access.roles import Actor, trusted
 from .cli_parser import Failure, build_parser
 from .demo import DatabaseNotEmpty, load_demo
 from .domain.periods import PeriodParseError, parse_period
+from .domain.roles import Actor, trusted
 from .errors import InputError
 from .i18n import format_number, t
 from .plain_text import drawable

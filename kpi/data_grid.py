@@ -17,15 +17,15 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from . import store
-from .access.guard import AccessDenied, require
-from .access.roles import Actor
 from .clock import stamp
 from .domain.periods import Period, PeriodKind
+from .domain.roles import Actor
 from .domain.vocabulary import Aggregation, Nature
 from .errors import InputError
 from .export import EVERY_PERIOD
 from .i18n import format_number, t
 from .models import Indicator, Measurement, MeasurementChange
+from .store.guard import AccessDenied, require
 
 NUMBER_COLUMNS = ("value", "numerator", "denominator", "weight")
 GRAINS = ("year", "quarter", "month")

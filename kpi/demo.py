@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from . import store
-from .access.roles import Actor
+from .domain.roles import Actor
 from .store.housekeeping import restore_scopes
 from .errors import InputError
 from .settings import DATA_DIR

@@ -292,7 +292,7 @@ class Person(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     login: str = Field(max_length=120, unique=True)      # stored lower-case: e-mail or user name
     name: str = Field(default="", max_length=200)
-    role: str = Field(default="viewer", max_length=10)   # kpi.access.roles.Role
+    role: str = Field(default="viewer", max_length=10)   # kpi.domain.roles.Role
     scope_unit_id: int | None = Field(default=None, foreign_key="org_unit.id")  # None: every unit
     password_hash: str | None = Field(default=None, max_length=255)
     disabled: bool = False

@@ -15,8 +15,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from . import store
-from .access.roles import Actor
 from .clock import day_text, when_text
+from .domain.roles import Actor
 from .domain.vocabulary import Comparator
 from .errors import InputError
 from .i18n import format_number, t

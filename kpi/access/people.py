@@ -17,15 +17,15 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
+from ..domain.roles import Actor, Role
 from ..errors import InputError
 from ..models import AccessEvent, Person, utc_now
 from ..store import people as rows
 from ..store.access_log import list_access_events, log_event, log_event_separately
+from ..store.guard import AccessDenied, as_actor, log, require
 from ..store.inputs import name_text
 from ..store.transactions import own_transaction
 from ..store.units import get_unit, subtree_ids
-from .guard import AccessDenied, as_actor, log, require
-from .roles import Actor, Role
 from .throttle import LOCK_SECONDS, MAX_FAILURES, forget, reserve, sweep
 
 _HASHER = PasswordHasher()            # argon2id with the library's current defaults

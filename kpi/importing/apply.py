@@ -26,9 +26,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from .. import store
-from ..access.guard import as_actor, record_refusal, require
-from ..access.roles import Actor
+from ..domain.roles import Actor
 from ..errors import InputError
+from ..store.guard import as_actor, record_refusal, require
 from ..store.imports import record_import_counts
 from .bulk import finish_writes, note_cells, writer_for
 from .plan import Plan, Progress, SampleRow

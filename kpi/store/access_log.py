@@ -1,6 +1,6 @@
 """The access log: every change to a person, every sign-in, failed sign-in and refusal, one AccessEvent each.
 
-Plain values in, no access check here: the log is written by the check itself (`kpi.access.guard`), and
+Plain values in, no access check here: the log is written by the check itself (`kpi.store.guard`), and
 reading it is for admins, which the page decides (`kpi.access.people` holds who may do what).
 """
 from __future__ import annotations

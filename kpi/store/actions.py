@@ -10,11 +10,11 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from ..access.guard import require
-from ..access.roles import Actor
+from ..domain.roles import Actor
 from ..domain.vocabulary import ActionState
 from ..errors import InputError
 from ..models import ActionChange, CorrectiveAction, Indicator, ReviewSession, Target, utc_now
+from .guard import require
 from .inputs import parse_date_field, parse_period_field, required_text
 from .text_limits import within_limit
 

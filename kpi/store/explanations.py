@@ -9,11 +9,11 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from ..access.guard import require
-from ..access.roles import Actor
+from ..domain.roles import Actor
 from ..domain.vocabulary import ExplanationState
 from ..errors import InputError
 from ..models import Explanation, ExplanationRevision, Target, utc_now
+from .guard import require
 from .inputs import parse_period_field, required_text
 from .text_limits import LIMITS, within_limit
 

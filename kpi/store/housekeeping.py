@@ -5,13 +5,13 @@ from __future__ import annotations
 from sqlalchemy import delete, func, literal
 from sqlmodel import Session, select
 
-from ..access.guard import require
-from ..access.roles import Actor, Role
+from ..domain.roles import Actor, Role
 from .access_log import log_event
 from .cells import note_write
 from ..models import (ActionChange, CorrectiveAction, DataRevision, Explanation, ExplanationRevision, ImportLog,
                       Indicator, Measurement, MeasurementChange, OrgUnit, Person, ReviewSession, ReviewTopic, Target,
                       TargetChange, utc_now)
+from .guard import require
 
 
 def has_data(session: Session) -> bool:

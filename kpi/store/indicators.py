@@ -4,10 +4,10 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from ..domain.vocabulary import Aggregation, Direction, Nature, Timing
-from ..access.guard import require
-from ..access.roles import Actor, Role
+from ..domain.roles import Actor, Role
 from ..errors import InputError
 from ..models import Indicator, utc_now
+from .guard import require
 from .inputs import find_by_code_or_name, name_text, new_code_and_name
 
 

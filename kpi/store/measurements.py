@@ -8,13 +8,13 @@ import sqlalchemy as sa
 
 from sqlmodel import Session, select
 
-from ..access.guard import require
-from ..access.roles import Actor
+from ..domain.roles import Actor
 from ..domain.periods import Period, period_from_bounds
 from ..domain.rollup import Observation
 from ..domain.vocabulary import Aggregation, Nature
 from ..errors import InputError
 from ..models import Indicator, Measurement, MeasurementChange, OrgUnit, utc_now
+from .guard import require
 from .indicators import get_indicator
 from .inputs import parse_number, parse_period_field
 from .text_limits import within_limit

@@ -6,10 +6,10 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from ..access.guard import require
-from ..access.roles import Actor
+from ..domain.roles import Actor
 from ..errors import InputError
 from ..models import Indicator, ReviewSession, ReviewTopic, Target, utc_now
+from .guard import require
 from .inputs import parse_date_field, parse_period_field, required_text
 from .text_limits import within_limit
 

@@ -5,13 +5,13 @@ import json
 
 from sqlmodel import Session, select
 
-from ..access.guard import require
-from ..access.roles import Actor
+from ..domain.roles import Actor
 from ..domain.evaluate import TargetRule, TargetRuleError, comparator_fits_direction
 from ..domain.periods import Period
 from ..domain.vocabulary import BandKind, Comparator
 from ..errors import InputError
 from ..models import Indicator, OrgUnit, Target, TargetChange, utc_now
+from .guard import require
 from .indicators import get_indicator
 from .inputs import parse_number, parse_period_field
 from .text_limits import within_limit

@@ -6,10 +6,10 @@ from typing import NamedTuple
 
 from sqlmodel import Session, select
 
-from ..access.guard import require
-from ..access.roles import Actor, Role
+from ..domain.roles import Actor, Role
 from ..errors import InputError
 from ..models import Named, OrgUnit, utc_now
+from .guard import require
 from .inputs import find_by_code_or_name, name_text, new_code_and_name
 
 

@@ -21,7 +21,7 @@ from typing import Iterable
 
 import streamlit as st
 
-from ..access.roles import Actor, Role
+from ..domain.roles import Actor, Role
 from ..errors import InputError
 from ..i18n import t
 from ..settings import Settings, get_settings

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from .. import db, store
-from ..access.roles import Actor, Role
+from ..domain.roles import Actor, Role
 from ..demo import load_demo
 from ..errors import DatabaseUnavailable
 from ..i18n import LANGUAGES, t

@@ -3,9 +3,9 @@
 The store calls `require` itself, so a hidden button, a page opened by URL or a crafted request cannot
 write: whatever calls the store must hand over who is acting.
 
-`actor` is an `Actor` or a plain `str`. A string is a trusted in-process caller (`roles.trusted`): only
-Python code passes strings (the demo loader, data migrations, tests). The UI and the command line always
-pass an `Actor` resolved from the sign-in (`people.authenticate` / `people.actor_for`), never a string
+`actor` is an `Actor` or a plain `str`. A string is a trusted in-process caller (`kpi.domain.roles.trusted`):
+only Python code passes strings (the demo loader, data migrations, tests). The UI and the command line always
+pass an `Actor` resolved from the sign-in (`kpi.access.people.authenticate` / `actor_for`), never a string
 taken from a request.
 """
 from __future__ import annotations
@@ -15,9 +15,10 @@ from typing import Any
 
 from sqlmodel import Session
 
+from ..domain.roles import Actor, Role, trusted
 from ..errors import InputError
-from ..store.access_log import log_event_separately
-from .roles import Actor, Role, trusted
+from ..i18n import t
+from .access_log import log_event_separately
 
 log = logging.getLogger("kpi.access")
 
@@ -42,9 +43,7 @@ class AccessDenied(InputError):
     def __init__(self, key: str, value: Any = "", **params: Any):
         super().__init__("access", value, key, **params)
 
-    def message(self, lang: str) -> str:
-        from ..i18n import t  # the reason alone: "access “x”: …" would read oddly
-
+    def message(self, lang: str) -> str:  # the reason alone: "access “x”: …" would read oddly
         return t(f"errors.{self.key}", lang, **self.params)
 
 
