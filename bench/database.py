@@ -13,6 +13,7 @@ import uuid
 import sqlalchemy as sa
 
 from kpi import db, store
+from kpi.store import schema
 
 
 class NotEmpty(RuntimeError):
@@ -38,7 +39,7 @@ def prepare(url: str) -> tuple[str, bool]:
             pass
         finally:
             admin.dispose()
-    db.upgrade(url)
+    schema.upgrade(url)
     engine = db.make_engine(url)
     try:
         with db.session_scope(engine) as session:

@@ -42,6 +42,7 @@ from kpi import db, store  # noqa: E402
 from kpi.demo import load_demo  # noqa: E402
 from kpi.importing import open_table, preview, run_import  # noqa: E402
 from kpi.models import Measurement, MeasurementChange, OrgUnit  # noqa: E402
+from kpi.store import schema  # noqa: E402
 
 MONTHS = [f"{year}-{month:02d}" for year in range(2011, 2021) for month in range(1, 13)]  # 120 months
 HEADER = "\ufeffMittari;Yksikkö;Jakso;Arvo;Osoittaja;Nimittäjä;Kommentti\n"
@@ -101,7 +102,7 @@ def xlsx_file(count: int, shift: int = 0) -> bytes:
 def prepare(url: str, units: int) -> None:
     """Migrated database with the demo and `units` bench units under TE-UUSI (added in one flush: the
     store's one-unit-at-a-time checks would take minutes for the 40 000 units of 5 million rows)."""
-    db.upgrade(url)
+    schema.upgrade(url)
     engine = db.make_engine(url)
     with db.session_scope(engine) as session:
         load_demo(session, replace=True)

@@ -23,6 +23,7 @@ from kpi import db, store  # noqa: E402
 from kpi.demo import load_demo  # noqa: E402
 from kpi.domain.periods import parse_period  # noqa: E402
 from kpi.scorecard import build_scorecard  # noqa: E402
+from kpi.store import schema  # noqa: E402
 
 
 def add_units_with_nps(engine, count: int) -> None:
@@ -49,7 +50,7 @@ def main() -> None:
     args = parser.parse_args()
     folder = tempfile.mkdtemp()
     url = os.environ.get("KPI_BENCH_URL", f"sqlite:///{folder}/bench.sqlite3")
-    db.upgrade(url)
+    schema.upgrade(url)
     engine = db.make_engine(url)
     with db.session_scope(engine) as session:
         load_demo(session, replace=True)

@@ -27,7 +27,14 @@ import uuid
 from pathlib import Path
 
 import sqlalchemy as sa
+from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel
+
+from . import db, models  # noqa: F401  (models: registers the tables `_read_every_table` reads)
+from .store import schema
+from .store.revision import bump_revision, current_revision
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_MAGIC = b"PGDMP"
@@ -206,8 +213,6 @@ def _drop_scratch_database(url: str, scratch_url: str) -> None:
 def _check_and_upgrade(scratch_url: str, path: Path) -> None:
     """Refuse the backup unless its scratch copy is this app's database, whole, and upgrades to the
     newest schema with every table and column readable."""
-    from . import db
-
     revision = _stored_revision(scratch_url, path)
     if revision not in _known_revisions():
         raise BackupError("unknown_revision", path=str(path), revision=revision)
@@ -215,7 +220,7 @@ def _check_and_upgrade(scratch_url: str, path: Path) -> None:
     if missing:
         raise _missing(path, missing)
     try:
-        db.upgrade(scratch_url)
+        schema.upgrade(scratch_url)
     except Exception as error:  # noqa: BLE001 - any failure of an untrusted file's upgrade is a refusal
         raise BackupError("upgrade_failed", path=str(path), detail=_first_line(error)) from None
     missing = sorted(_tables_at("head") - _tables_in(scratch_url))
@@ -225,8 +230,6 @@ def _check_and_upgrade(scratch_url: str, path: Path) -> None:
 
 
 def _stored_revision(url: str, path: Path) -> str:
-    from . import db
-
     engine = db.make_engine(url)
     try:
         with engine.connect() as connection:
@@ -244,10 +247,6 @@ def _stored_revision(url: str, path: Path) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _known_revisions() -> frozenset[str]:
-    from alembic.script import ScriptDirectory
-
-    from . import db
-
     script = ScriptDirectory.from_config(db.alembic_config("sqlite://"))
     return frozenset(step.revision for step in script.walk_revisions())
 
@@ -256,10 +255,6 @@ def _known_revisions() -> frozenset[str]:
 def _tables_at(revision: str) -> frozenset[str]:
     """The tables a new database has at `revision`: the migrations run on an empty SQLite file (table
     names are the same on both databases)."""
-    from alembic import command
-
-    from . import db
-
     with tempfile.TemporaryDirectory(prefix="kpi-schema-") as folder:
         url = f"sqlite:///{Path(folder) / 'reference.sqlite3'}"
         command.upgrade(db.alembic_config(url), revision)
@@ -267,8 +262,6 @@ def _tables_at(revision: str) -> frozenset[str]:
 
 
 def _tables_in(url: str) -> set[str]:
-    from . import db
-
     engine = db.make_engine(url)
     try:
         return set(sa.inspect(engine).get_table_names())
@@ -279,10 +272,6 @@ def _tables_in(url: str) -> set[str]:
 def _read_every_table(url: str, path: Path) -> None:
     """Every table and column of the newest schema answers a query (a column dropped, a table replaced
     by a view of something else: refused)."""
-    from sqlmodel import SQLModel
-
-    from . import db, models  # noqa: F401  (registers the tables)
-
     engine = db.make_engine(url)
     try:
         with engine.connect() as connection:
@@ -303,9 +292,6 @@ def _missing(path: Path, tables: list[str]) -> BackupError:
 
 def _data_revision(url: str) -> int | None:
     """The data revision before a restore (None: no database, or one without the counter yet)."""
-    from . import db
-    from .store.revision import current_revision
-
     engine = db.make_engine(url)
     try:
         with db.session_scope(engine) as session:
@@ -321,9 +307,6 @@ def _data_revision(url: str) -> int | None:
 def _raise_data_revision(url: str, *, above: int) -> None:
     """Raise the restored database's revision past `above` (the one before the restore): pages cached
     before the restore must not be served for the restored data."""
-    from . import db
-    from .store.revision import bump_revision
-
     engine = db.make_engine(url)
     try:
         with db.session_scope(engine) as session:

@@ -47,6 +47,7 @@ from .present import target_text
 from .reports import ReportError
 from .scorecard import build_scorecard
 from .settings import get_settings
+from .store import schema
 
 EXIT_FAILURE = 2
 EXIT_INTERRUPTED = 130  # as a shell reports Ctrl-C
@@ -111,13 +112,13 @@ def _database(args, url: str, lang: str) -> int:
             return 0
         if args.action == "restore":
             backup.restore(url, args.path)  # checked, and brought to the newest schema, before it replaces anything
-            db.upgrade(url)  # nothing left to do unless the live database was older than the backup's check
+            schema.upgrade(url)  # nothing left to do unless the live database was older than the backup's check
             print(t("backup.restored", lang, path=printable(args.path)))
             return 0
     except backup.BackupError as error:
         params = {name: printable(str(value)) if name == "path" else value for name, value in error.params.items()}
         raise Failure(t(f"backup.{error.key}", lang, **params)) from None
-    db.upgrade(url)
+    schema.upgrade(url)
     print(t("cli.upgraded", lang, revision=db.current_revision(url)))
     return 0
 

@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
 from .settings import PROJECT_ROOT
@@ -59,81 +58,6 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         session.close()
 
 
-# --- the data revision: every write through a Session raises it, so no page cache can go stale -----------
-#
-# Pages key their caches on `store.data_version`, which reads one counter row (kpi.store.revision) instead
-# of scanning million-row tables. These listeners (on every Session, registered once at import) make
-# sure nobody can forget to raise it: a flush that adds, changes or deletes a counted object, or an
-# insert/update/delete statement run through the session on a counted table, marks the transaction;
-# just before the outermost commit the counter is raised once, in the same transaction. Late on
-# purpose: on PostgreSQL the counter row stays locked until commit, so an early bump would make every
-# other writer wait for the whole transaction. Writes to people and the access log are not counted: a
-# sign-in must not empty every page cache. Writes on a bare connection (session.connection().execute)
-# are not seen: call `kpi.store.revision.bump_revision` for those.
-
-def _counted_object(obj) -> bool:
-    from .store.revision import UNCOUNTED_TABLES
-    table = getattr(type(obj), "__tablename__", None)
-    return table not in UNCOUNTED_TABLES
-
-
-@sa.event.listens_for(OrmSession, "before_flush")
-def _note_flushed_write(session, _flush_context, _instances) -> None:
-    from .store.revision import BUMPED, PENDING
-    if session.info.get(BUMPED) or session.info.get(PENDING):
-        return
-    if (any(_counted_object(obj) for obj in session.new)
-            or any(_counted_object(obj) for obj in session.deleted)
-            or any(_counted_object(obj) and session.is_modified(obj, include_collections=False)
-                   for obj in session.dirty)):
-        session.info[PENDING] = True
-
-
-@sa.event.listens_for(OrmSession, "do_orm_execute")
-def _note_statement_write(state) -> None:
-    from .store.revision import BUMPED, PENDING, UNCOUNTED_TABLES
-    session, statement = state.session, state.statement
-    if session.info.get(BUMPED) or session.info.get(PENDING):
-        return
-    if getattr(statement, "is_dml", False):
-        table = getattr(getattr(statement, "table", None), "name", None)
-        if table not in UNCOUNTED_TABLES:
-            session.info[PENDING] = True
-    elif getattr(statement, "is_text", False):  # text("UPDATE ..."): counted unless on an uncounted table
-        words = str(statement).lstrip().lower().replace('"', " ").split()
-        if words and words[0] in ("insert", "update", "delete", "replace", "merge", "truncate"):
-            named = next((w for w in words[1:4] if w not in ("into", "from", "or", "only", "table", "ignore")), "")
-            if named not in UNCOUNTED_TABLES:
-                session.info[PENDING] = True
-
-
-@sa.event.listens_for(OrmSession, "before_commit")
-def _bump_before_commit(session) -> None:
-    from .store.revision import BUMPED, PENDING, bump_revision
-    if session.in_nested_transaction():  # a savepoint released: the outermost commit bumps
-        return
-    # Flush first (commit would, right after this): objects added but never flushed are noticed only
-    # now, and no write may follow the bump and wait while it holds the counter's lock.
-    session.flush()
-    if session.info.get(PENDING) and not session.info.get(BUMPED):
-        bump_revision(session)
-
-
-@sa.event.listens_for(OrmSession, "after_transaction_end")
-def _forget_revision_marks(session, transaction) -> None:
-    from .store.revision import BUMPED, PENDING
-    if transaction.parent is None:  # the outermost transaction committed or rolled back
-        session.info.pop(PENDING, None)
-        session.info.pop(BUMPED, None)
-
-
-@sa.event.listens_for(OrmSession, "after_soft_rollback")
-def _savepoint_rolled_back(session, previous_transaction) -> None:
-    from .store.revision import BUMPED, PENDING
-    if previous_transaction.nested and session.info.pop(BUMPED, None):
-        session.info[PENDING] = True  # the bump went with the savepoint: bump again at commit (to be safe)
-
-
 def alembic_config(url: str) -> Config:
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -141,14 +65,12 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(url: str) -> None:
-    """Bring the database to the newest schema. The app and `python -m kpi db upgrade` both use this."""
+def migrate(url: str) -> None:
+    """Alembic's migrations up to the newest schema. Callers want `kpi.store.schema.upgrade`, which runs
+    this and then brings the data the migrations cannot (the year cells) up to date."""
     if url.startswith("sqlite"):
         _ensure_sqlite_folder(url)
     command.upgrade(alembic_config(url), "head")
-    from .store.cells import rebuild_if_stale  # here, not at the top: kpi.store imports this module
-
-    rebuild_if_stale(url)
 
 
 def current_revision(url: str) -> str | None:

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from kpi import db
 from kpi.demo import load_demo
+from kpi.store import schema
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 BACKENDS = ["sqlite", "postgresql"]
@@ -62,7 +63,7 @@ def drop_database(backend: str, url: str) -> None:
 def make_demo_database(backend: str, folder) -> str:
     """A new database on `backend`, migrated and holding the demo data; the caller drops it."""
     url = make_database(backend, folder)
-    db.upgrade(url)
+    schema.upgrade(url)
     engine = db.make_engine(url)
     with db.session_scope(engine) as session:
         load_demo(session)
@@ -81,7 +82,7 @@ def empty_db_url(request, tmp_path):
 @pytest.fixture
 def migrated_engine(empty_db_url):
     """An engine on a freshly migrated, empty database, on each backend."""
-    db.upgrade(empty_db_url)
+    schema.upgrade(empty_db_url)
     engine = db.make_engine(empty_db_url)
     yield engine
     engine.dispose()

@@ -75,19 +75,6 @@ def rebuild(session: Session) -> None:
     _refresh(session, _Pending(current_before=False, everything=True))
 
 
-def rebuild_if_stale(url: str) -> None:
-    """After migrations: fill the cells if they do not account for the values stored (a new schema)."""
-    from ..db import make_engine, session_scope
-
-    engine = make_engine(url)
-    try:
-        with session_scope(engine) as session:
-            if not cells_are_current(session):
-                rebuild(session)
-    finally:
-        engine.dispose()
-
-
 def _stamp_matches_history(session: Session, *, lock: bool) -> bool:
     stamp = sa.select(CellStamp.change_id).where(CellStamp.id == 1)
     if lock:

@@ -72,7 +72,7 @@ def data_version(session: Session) -> str:
     (a `count(*)` or `max(updated_at)` there reads every row: seconds per rerun at millions of rows).
 
     - The data revision (`kpi.store.revision`): a one-row counter that every write through a Session
-      raises in its own transaction (see `kpi.db`), read by primary key. This is what catches the
+      raises in its own transaction (the session listeners there), read by primary key. This is what catches the
       writes to the big tables: values saved, imported, deleted, `clear_all`, the demo, a restore.
     - The highest id of each history table (`measurement_change`, `target_change`, ...): the end of a
       primary-key index, O(log n), catching recorded writes made outside the app's sessions.

@@ -5,9 +5,9 @@ at five million measurements as at five. `bump_revision` runs in the caller's tr
 number becomes visible exactly when the write it stands for commits, and vanishes with it on a
 rollback.
 
-`kpi.db` bumps automatically, once per transaction and just before it commits, for every write made
-through a Session (ORM objects flushed, or insert/update/delete statements run by `session.exec` /
-`session.execute`); see `kpi.db._note_orm_write`. Call `bump_revision` yourself only for writes that
+The listeners at the end bump automatically, once per transaction and just before it commits, for every
+write made through a Session (ORM objects flushed, or insert/update/delete statements run by `session.exec`
+/ `session.execute`). Call `bump_revision` yourself only for writes that
 bypass the Session (`session.connection().execute`, raw DBAPI, COPY). Calling it when the automatic
 bump would happen anyway is harmless: it bumps at most once per transaction.
 
@@ -61,3 +61,72 @@ def current_revision(session: Session) -> int:
     value = session.execute(sa.select(_TABLE.c.revision).where(_TABLE.c.id == REVISION_ID)).scalar()
     return int(value or 0)
 
+
+# --- every write through a Session raises the revision, so no page cache can go stale --------------------
+#
+# Pages key their caches on `store.data_version`, which reads the counter row instead of scanning
+# million-row tables. These listeners (on every Session, registered once when `kpi.store` is imported,
+# which every code that writes does; here, not in `kpi.db`, so the engine's module imports no store) make
+# sure nobody can forget to raise it: a flush that adds, changes or deletes a counted object, or an
+# insert/update/delete statement run through the session on a counted table, marks the transaction;
+# just before the outermost commit the counter is raised once, in the same transaction. Late on
+# purpose: on PostgreSQL the counter row stays locked until commit, so an early bump would make every
+# other writer wait for the whole transaction. Writes to people and the access log are not counted: a
+# sign-in must not empty every page cache. Writes on a bare connection (session.connection().execute)
+# are not seen: call `bump_revision` for those.
+
+def _counted_object(obj) -> bool:
+    table = getattr(type(obj), "__tablename__", None)
+    return table not in UNCOUNTED_TABLES
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _note_flushed_write(session, _flush_context, _instances) -> None:
+    if session.info.get(BUMPED) or session.info.get(PENDING):
+        return
+    if (any(_counted_object(obj) for obj in session.new)
+            or any(_counted_object(obj) for obj in session.deleted)
+            or any(_counted_object(obj) and session.is_modified(obj, include_collections=False)
+                   for obj in session.dirty)):
+        session.info[PENDING] = True
+
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _note_statement_write(state) -> None:
+    session, statement = state.session, state.statement
+    if session.info.get(BUMPED) or session.info.get(PENDING):
+        return
+    if getattr(statement, "is_dml", False):
+        table = getattr(getattr(statement, "table", None), "name", None)
+        if table not in UNCOUNTED_TABLES:
+            session.info[PENDING] = True
+    elif getattr(statement, "is_text", False):  # text("UPDATE ..."): counted unless on an uncounted table
+        words = str(statement).lstrip().lower().replace('"', " ").split()
+        if words and words[0] in ("insert", "update", "delete", "replace", "merge", "truncate"):
+            named = next((w for w in words[1:4] if w not in ("into", "from", "or", "only", "table", "ignore")), "")
+            if named not in UNCOUNTED_TABLES:
+                session.info[PENDING] = True
+
+
+@sa.event.listens_for(Session, "before_commit")
+def _bump_before_commit(session) -> None:
+    if session.in_nested_transaction():  # a savepoint released: the outermost commit bumps
+        return
+    # Flush first (commit would, right after this): objects added but never flushed are noticed only
+    # now, and no write may follow the bump and wait while it holds the counter's lock.
+    session.flush()
+    if session.info.get(PENDING) and not session.info.get(BUMPED):
+        bump_revision(session)
+
+
+@sa.event.listens_for(Session, "after_transaction_end")
+def _forget_revision_marks(session, transaction) -> None:
+    if transaction.parent is None:  # the outermost transaction committed or rolled back
+        session.info.pop(PENDING, None)
+        session.info.pop(BUMPED, None)
+
+
+@sa.event.listens_for(Session, "after_soft_rollback")
+def _savepoint_rolled_back(session, previous_transaction) -> None:
+    if previous_transaction.nested and session.info.pop(BUMPED, None):
+        session.info[PENDING] = True  # the bump went with the savepoint: bump again at commit (to be safe)

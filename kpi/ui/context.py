@@ -15,6 +15,7 @@ from ..demo import load_demo
 from ..errors import DatabaseUnavailable
 from ..i18n import LANGUAGES, t
 from ..settings import PROJECT_ROOT, Settings, get_settings
+from ..store import schema
 
 APP_SCRIPT = PROJECT_ROOT / "app.py"
 LANG_KEY = "lang"
@@ -25,7 +26,7 @@ SIDEBAR_NAVIGATION = "client.showSidebarNavigation"
 @st.cache_resource(show_spinner=False)
 def _prepared_engine(url: str, load_demo_when_empty: bool) -> Engine:
     """Upgrade the schema and, on an empty database, load the demo: once per process and database."""
-    db.upgrade(url)
+    schema.upgrade(url)
     engine = db.make_engine(url)
     if load_demo_when_empty:
         with db.session_scope(engine) as session:

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from kpi import db
 from kpi.access import people
 from kpi.settings import get_settings
+from kpi.store import schema
 from kpi.ui import auth
 
 SECRET = random_secrets.token_urlsafe(32)
@@ -58,7 +59,7 @@ def add(login, role, *, password=None, scope=None, name=""):
 
 def migrate():
     """The app's database, upgraded as the app's first run would (people can be added before it runs)."""
-    db.upgrade(get_settings().database_url)
+    schema.upgrade(get_settings().database_url)
 
 
 def nav_titles(at):

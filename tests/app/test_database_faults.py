@@ -14,6 +14,7 @@ import pytest
 import streamlit as st
 
 from kpi import db
+from kpi.store import schema
 
 PG_BIN = Path("/usr/lib/postgresql")
 
@@ -115,7 +116,7 @@ def test_sqlite_write_blocked_by_another_writer_is_refused_clearly_and_can_be_re
     from kpi.ui import context
 
     url = f"sqlite:///{tmp_path / 'kpi.sqlite3'}"
-    db.upgrade(url)
+    schema.upgrade(url)
     monkeypatch.setattr(db, "SQLITE_BUSY_SECONDS", 0.5)
     engine = db.make_engine(url)
     monkeypatch.setattr(context, "engine", lambda settings=None: engine)

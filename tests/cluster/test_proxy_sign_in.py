@@ -24,6 +24,7 @@ from sqlmodel import Session
 from deploy.cluster import render_nginx_config
 from kpi import db
 from kpi.access import people
+from kpi.store import schema
 from tests.cluster.conftest import free_ports
 from tests.e2e.page_list import WATCH_PAGE_LIST, assert_no_page_files
 
@@ -79,7 +80,7 @@ def proxy_servers(nginx_path, tmp_path_factory):
     database URL)."""
     folder = tmp_path_factory.mktemp("proxy")
     url = f"sqlite:///{folder / 'kpi.sqlite3'}"
-    db.upgrade(url)  # an empty database: the scorecard says so under its heading
+    schema.upgrade(url)  # an empty database: the scorecard says so under its heading
     added = subprocess.run([sys.executable, "-m", "kpi", "users", "add", EMAIL, "--role", "viewer",
                             "--name", "Anna Virtanen"], cwd=ROOT, env=dict(os.environ, KPI_DATABASE_URL=url),
                            capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60)

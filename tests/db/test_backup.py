@@ -11,6 +11,7 @@ from kpi.demo import load_demo
 from kpi.domain.periods import parse_period
 from kpi.models import Measurement, TargetChange
 from kpi.scorecard import build_scorecard
+from kpi.store import schema
 
 AS_OF = date(2026, 11, 23)
 
@@ -26,7 +27,7 @@ def _state(engine):
 
 
 def test_restore_brings_back_the_scorecard_as_it_was_at_backup(empty_db_url, tmp_path):
-    db.upgrade(empty_db_url)
+    schema.upgrade(empty_db_url)
     engine = db.make_engine(empty_db_url)
     with db.session_scope(engine) as session:
         load_demo(session)
@@ -56,7 +57,7 @@ def test_restore_brings_back_the_scorecard_as_it_was_at_backup(empty_db_url, tmp
 
 
 def test_a_file_that_is_not_a_backup_is_refused_and_the_database_is_untouched(empty_db_url, tmp_path):
-    db.upgrade(empty_db_url)
+    schema.upgrade(empty_db_url)
     engine = db.make_engine(empty_db_url)
     with db.session_scope(engine) as session:
         load_demo(session)
@@ -78,7 +79,7 @@ def test_a_file_that_is_not_a_backup_is_refused_and_the_database_is_untouched(em
 
 
 def test_backup_into_a_missing_folder_is_refused(empty_db_url, tmp_path):
-    db.upgrade(empty_db_url)
+    schema.upgrade(empty_db_url)
     with pytest.raises(BackupError) as refused:
         backup(empty_db_url, tmp_path / "no" / "such" / "kpi.backup")
     assert refused.value.key == "no_folder"

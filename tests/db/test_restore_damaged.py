@@ -22,6 +22,7 @@ from kpi.cli import main
 from kpi.demo import load_demo
 from kpi.domain.periods import parse_period
 from kpi.scorecard import build_scorecard
+from kpi.store.schema import upgrade
 from kpi.store.revision import current_revision
 from tests.conftest import BACKENDS, drop_database, make_database
 
@@ -49,7 +50,7 @@ def live(request, tmp_path_factory):
     asserts the state is unchanged."""
     folder = tmp_path_factory.mktemp("live")
     url = make_database(request.param, folder)
-    db.upgrade(url)
+    upgrade(url)
     engine = db.make_engine(url)
     with db.session_scope(engine) as session:
         load_demo(session)
@@ -160,7 +161,7 @@ def test_a_good_backup_from_an_older_schema_restores_and_is_upgraded(live, tmp_p
     try:
         command.upgrade(db.alembic_config(old), "0006")
         saved = backup(old, tmp_path / "old.backup")
-        db.upgrade(target)
+        upgrade(target)
         restore(target, saved)
         cards, counts, _revision, schema = _state(target)
         assert schema == db.current_revision(_url) != "0006"  # the newest, as the live database has

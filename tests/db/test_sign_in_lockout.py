@@ -13,6 +13,7 @@ from kpi import db
 from kpi.access import LOCK_SECONDS, MAX_FAILURES, AccessDenied, access_log, add_person, authenticate, disable_person
 from kpi.access import people
 from kpi.models import SignInCounter, utc_now
+from kpi.store import schema
 
 PARALLEL = 24
 RIGHT = "oikea salasana 1"
@@ -124,7 +125,7 @@ def test_old_counts_are_deleted_so_sprayed_names_do_not_pile_up(engine):
 
 def test_a_sign_in_that_cannot_be_counted_checks_no_password(tmp_path, checks):
     url = f"sqlite:///{tmp_path / 'kpi.sqlite3'}"  # SQLite's one writer; PostgreSQL waits on the one row
-    db.upgrade(url)
+    schema.upgrade(url)
     with db.session_scope(db.make_engine(url)) as session:
         add_person(session, login="anna@example.fi", role="editor", password=RIGHT, by="test")
     engine = sa.create_engine(url, connect_args={"timeout": 0.2})  # the usual wait, shortened for the test

@@ -7,6 +7,7 @@ import pytest
 
 from kpi import db, store
 from kpi.demo import load_demo
+from kpi.store import schema
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +29,7 @@ PAGES = ["/?period=2020", "/?period=2020&unit=TTH", "/drilldown?indicator=nps&pe
 def hostile_names(tmp_path):
     """The demo in the database `fresh_served_app` will serve (tmp_path), with the names above."""
     url = f"sqlite:///{tmp_path / 'kpi.sqlite3'}"
-    db.upgrade(url)
+    schema.upgrade(url)
     engine = db.make_engine(url)
     with db.session_scope(engine) as session:
         load_demo(session)

@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from kpi import db
 from kpi.access import people
+from kpi.store import schema
 from tests.e2e.page_list import WATCH_PAGE_LIST, assert_no_page_files
 
 pytestmark = pytest.mark.browser
@@ -77,7 +78,7 @@ def tab(browser):
 
 def test_password_sign_in_wrong_right_and_sign_out(tab, tmp_path):
     url = f"sqlite:///{tmp_path / 'kpi.sqlite3'}"
-    db.upgrade(url)  # the app would on its first run; the person is added to the same database first
+    schema.upgrade(url)  # the app would on its first run; the person is added to the same database first
     engine = db.make_engine(url)
     with Session(engine) as session:
         people.add_person(session, login="anna", role="editor", name="Anna Virtanen",
