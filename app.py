@@ -3,15 +3,15 @@ import streamlit as st
 
 from kpi.errors import DatabaseUnavailable
 from kpi.i18n import t
-from kpi.ui import auth, data
-from kpi.ui.context import (database_reachable, engine, hide_page_list, language_switch,
-                            leave_legacy_pages_mode, page_list)
+from kpi.ui import auth
+from kpi.ui.context import (database_reachable, engine, hide_page_list, language_switch, leave_legacy_pages_mode,
+                            page_list, start_run)
 
 # The sidebar (pages, language, meeting settings) starts folded away: on a projector
 # every pixel of width goes to the table and the figures.
 st.set_page_config(page_title="KPI", page_icon="📊", layout="wide", initial_sidebar_state="collapsed")
 leave_legacy_pages_mode(in_router=True)
-data.start_run()
+start_run()
 lang = language_switch()
 
 

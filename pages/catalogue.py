@@ -12,7 +12,8 @@ from kpi.domain.vocabulary import Aggregation, Direction, Nature, Timing
 from kpi.errors import InputError
 from kpi.i18n import catalogue, format_number, t
 from kpi.present import unit_label
-from kpi.ui.context import current_actor, current_language, leave_legacy_pages_mode, session
+from kpi.ui.actor import current_actor
+from kpi.ui.context import current_language, leave_legacy_pages_mode, session
 from kpi.ui.widgets import flash, show_flash
 
 leave_legacy_pages_mode()

@@ -11,7 +11,8 @@ from kpi.errors import InputError
 from kpi.i18n import format_number, t
 from kpi.present import unit_label
 from kpi.ui import data
-from kpi.ui.context import current_actor, current_language, leave_legacy_pages_mode, session
+from kpi.ui.actor import current_actor
+from kpi.ui.context import current_language, leave_legacy_pages_mode, session
 from kpi.ui.widgets import chosen_period, flash, show_flash, unit_picker
 
 leave_legacy_pages_mode()

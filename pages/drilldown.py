@@ -15,7 +15,8 @@ from kpi.present import status_label, target_text, value_text
 from kpi.safe_text import safe_markdown
 from kpi.ui import data
 from kpi.ui import shortfall_widgets as sw
-from kpi.ui.context import current_actor, current_language, leave_legacy_pages_mode
+from kpi.ui.actor import current_actor
+from kpi.ui.context import current_language, leave_legacy_pages_mode
 from kpi.ui.widgets import ALL, chosen_period
 
 leave_legacy_pages_mode()

@@ -9,7 +9,8 @@ from kpi.importing.problems import quoted
 from kpi.importing.view import formatted_counts, log_frame, problems_frame, sample_frame
 from kpi.settings import get_settings
 from kpi.ui import data
-from kpi.ui.context import current_actor, current_language, leave_legacy_pages_mode
+from kpi.ui.actor import current_actor
+from kpi.ui.context import current_language, leave_legacy_pages_mode
 from kpi.ui.context import session as open_session
 
 leave_legacy_pages_mode()

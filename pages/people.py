@@ -15,7 +15,8 @@ from kpi.plain_text import escape_markdown
 from kpi.clock import when_text
 from kpi.ui import data
 from kpi.ui.auth import role_text
-from kpi.ui.context import current_actor, current_language, leave_legacy_pages_mode, session
+from kpi.ui.actor import current_actor
+from kpi.ui.context import current_language, leave_legacy_pages_mode, session
 from kpi.ui.widgets import WHOLE, flash, show_flash, unit_picker
 
 leave_legacy_pages_mode()

@@ -12,7 +12,8 @@ from kpi.plain_text import escape_markdown
 from kpi.clock import day_text, when_text
 from kpi.ui import data
 from kpi.ui import review_widgets as rw
-from kpi.ui.context import current_actor, current_language, leave_legacy_pages_mode, session
+from kpi.ui.actor import current_actor
+from kpi.ui.context import current_language, leave_legacy_pages_mode, session
 from kpi.ui.links import MEETING_PAGE
 from kpi.ui.shortfall_widgets import show_actions
 from kpi.ui.widgets import flash, show_flash

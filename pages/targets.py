@@ -9,7 +9,8 @@ from kpi.plain_text import escape_markdown
 from kpi.errors import InputError
 from kpi.i18n import t
 from kpi.ui import data
-from kpi.ui.context import current_actor, current_language, leave_legacy_pages_mode, session
+from kpi.ui.actor import current_actor
+from kpi.ui.context import current_language, leave_legacy_pages_mode, session
 from kpi.ui.widgets import ALL, WHOLE, chosen_period, flash, show_flash, text_table, unit_picker
 
 leave_legacy_pages_mode()

@@ -21,11 +21,14 @@ from typing import Iterable
 
 import streamlit as st
 
+from ..access import people
 from ..domain.roles import Actor, Role
 from ..errors import InputError
 from ..i18n import t
+from ..plain_text import escape_markdown
 from ..settings import Settings, get_settings
 from .connection import address_trusted, client_address, is_loopback, request_headers
+from .context import current_language, hide_page_list, session
 
 ACTOR_KEY = "auth_actor"          # the signed-in Actor (this browser session only)
 LOGGED_KEY = "auth_logged"        # (mode, login) whose sign-in was written to the access log this session
@@ -88,17 +91,8 @@ def _groups(value: object) -> tuple[str, ...]:
         return (str(value),)
 
 
-def _people():
-    from ..access import people  # the other half of the access work; imported late, as the store is
-
-    return people
-
-
 def _lookup(login: str, groups: tuple[str, ...], settings: Settings, *, default: str = "none") -> Actor | None:
     """The person's stored role and scope; else what the settings' group map gives; else None."""
-    from .context import session
-
-    people = _people()
     with session() as db:
         try:
             actor = people.actor_for(db, login, groups=groups)
@@ -112,11 +106,9 @@ def _lookup(login: str, groups: tuple[str, ...], settings: Settings, *, default:
 
 def _log(login: str, event: str, detail: str = "") -> None:
     """One line in the access log; a database that is away must not stop a refusal from showing."""
-    from .context import session
-
     try:
         with session() as db:
-            _people().log_event(db, login=login, event=event, detail=detail)
+            people.log_event(db, login=login, event=event, detail=detail)
     except Exception:  # noqa: BLE001 - logged to the server log instead
         log.warning("could not write the access log: %s %s %s", event, login, detail)
 
@@ -196,8 +188,6 @@ def gate(lang: str, settings: Settings | None = None) -> Actor:
 
 def _hide_page_list(lang: str) -> None:
     """Every run that stops here, before app.py's page list, sends a hidden one: no pages/ file names."""
-    from .context import hide_page_list
-
     hide_page_list(lang)
 
 
@@ -213,15 +203,13 @@ def _no_access(lang: str, text: str, *, sign_out=None) -> None:
 # password ---------------------------------------------------------------------------------------------
 
 def _sign_in() -> None:
-    from .context import current_language, session
-
     lang = current_language()
     login = st.session_state.get(SIGN_IN + "login", "").strip()
     password = st.session_state.get(SIGN_IN + "password", "")
     st.session_state[SIGN_IN + "password"] = ""  # never kept beyond this callback
     try:
         with session() as db:
-            actor = _people().authenticate(db, login, password)
+            actor = people.authenticate(db, login, password)
     except InputError as error:
         key = getattr(error, "key", "")
         if key == "throttled":
@@ -326,8 +314,6 @@ def role_text(role: Role | str, lang: str) -> str:
 
 
 def _account_box(actor: Actor, mode: str, lang: str) -> None:
-    from ..plain_text import escape_markdown
-
     with st.sidebar:
         who = escape_markdown(actor.name or actor.login)
         st.markdown(f"👤 **{who}** · {role_text(actor.role, lang)}")

@@ -1,12 +1,15 @@
-"""Per-run context for pages: the database engine (started once per process) and the user's language."""
+"""Per-run context for pages: the database engine (started once per process), the data version of this
+run, the user's language and the page list."""
 from __future__ import annotations
 
 import runpy
+import threading
 from contextlib import contextmanager
 from typing import Iterator
 
 import streamlit as st
 from sqlalchemy.engine import Engine
+from streamlit.runtime.pages_manager import PagesManager  # internal, hence the browser test that pins it
 from sqlmodel import Session
 
 from .. import db, store
@@ -57,20 +60,38 @@ def session() -> Iterator[Session]:
         with db.session_scope(engine()) as active:
             yield active
     except DatabaseUnavailable:
-        _forget_data_version()
+        forget_version()
         raise
     except Exception as error:
-        _forget_data_version()
+        forget_version()
         if db.is_unavailable(error):
             raise DatabaseUnavailable("database_busy" if db.is_busy(error) else "database_unreachable") from error
         raise
-    _forget_data_version()
-
-
-def _forget_data_version() -> None:
-    from .data import forget_version  # data imports this module
-
     forget_version()
+
+
+# The data version (the cached reads' key, `kpi.ui.data`) read once per script run (per thread: each
+# session's run has its own), not once per cached read. Any session() that ends (a write, or a read on a
+# cache miss) forgets it, so a read after a write in the same run sees the new data.
+_this_run = threading.local()
+
+
+def start_run() -> None:
+    """Called first thing in app.py: a new run reads the version afresh."""
+    _this_run.version = None
+
+
+def forget_version() -> None:
+    _this_run.version = None
+
+
+def data_version() -> str:
+    version = getattr(_this_run, "version", None)
+    if version is None:
+        with session() as db:
+            version = store.data_version(db)
+        _this_run.version = version
+    return version
 
 
 def database_reachable() -> bool:
@@ -127,8 +148,6 @@ def leave_legacy_pages_mode(*, in_router: bool = False) -> None:
     (it only decides whether a "sidebar" page list shows) before app.py's own list; refusals send a
     hidden list of their own (hide_page_list).
     """
-    from streamlit.runtime.pages_manager import PagesManager  # internal, hence the browser test that pins it
-
     if st.get_option(SIDEBAR_NAVIGATION) is False:
         st.set_option(SIDEBAR_NAVIGATION, True)
     if not PagesManager.uses_pages_directory:
@@ -177,24 +196,3 @@ def hide_page_list(lang: str) -> None:
     title = t("auth.title", lang)
     st.navigation([st.Page(_not_shown, title=title, url_path=url_path, default=index == 0)
                    for index, (_, _, _, url_path, _) in enumerate(PAGES)], position="hidden")
-
-
-def current_actor() -> Actor:
-    """Who is acting: the Actor app.py's sign-in gate (kpi/ui/auth.py) resolved for this browser session.
-
-    Pages pass it to the store (`actor=current_actor()`), which checks it before writing. Callbacks run
-    before app.py, so they read the Actor of the previous run. Nobody signed in (a page or callback
-    reached without the gate): local mode's account when that mode may serve, else a viewer with no
-    name, whom the store refuses every write.
-    """
-    from . import auth
-
-    kept = st.session_state.get(auth.ACTOR_KEY)
-    if isinstance(kept, Actor):
-        return kept
-    settings = get_settings()
-    if settings.auth_mode == "local":
-        actor = auth.signed_in_actor(settings)
-        if actor is not None:
-            return actor
-    return Actor(login="anonymous", role=Role.VIEWER)

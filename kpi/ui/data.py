@@ -6,41 +6,17 @@ one app server also refreshes the others' caches.
 """
 from __future__ import annotations
 
-import threading
 from datetime import date
 
 import streamlit as st
 
 from .. import followups, store
+from ..analysis import build_analysis
 from ..domain.periods import Period, parse_period, reporting_periods
 from ..drilldown import Drilldown, build_drilldown
 from ..scorecard import ScorecardRow, build_scorecard
 from ..settings import get_settings
-from .context import session
-
-
-# The data version read once per script run (per thread: each session's run has its own), not once per
-# cached read. Any session() that ends (a write, or a read on a cache miss) forgets it, so a read after a
-# write in the same run sees the new data.
-_this_run = threading.local()
-
-
-def start_run() -> None:
-    """Called first thing in app.py: a new run reads the version afresh."""
-    _this_run.version = None
-
-
-def forget_version() -> None:
-    _this_run.version = None
-
-
-def data_version() -> str:
-    version = getattr(_this_run, "version", None)
-    if version is None:
-        with session() as db:
-            version = store.data_version(db)
-        _this_run.version = version
-    return version
+from .context import data_version, session
 
 
 @st.cache_data(show_spinner=False, max_entries=500)
@@ -160,8 +136,6 @@ def reviews() -> list[tuple[int, str, date, str]]:
 @st.cache_data(show_spinner=False, max_entries=500)
 def _analysis(url: str, version: str, indicator: str, period_code: str, unit_code: str | None, lang: str,
               today: date):
-    from ..analysis import build_analysis  # kpi.analysis: the automatic analysis of a shortfall
-
     with session() as db:
         return build_analysis(db, indicator, parse_period(period_code), unit_code=unit_code, as_of=today, lang=lang)
 

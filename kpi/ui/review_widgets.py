@@ -26,7 +26,8 @@ from ..scorecard import ScorecardRow
 from ..settings import get_settings
 from ..plain_text import escape_markdown
 from . import data
-from .context import current_actor, current_language, session
+from .actor import current_actor
+from .context import current_language, session
 from .links import DRILLDOWN_PAGE, drilldown_params
 from .widgets import flash, show_flash
 from .shortfall_widgets import action_state_text, new_action_form, show_explanation  # shared with the drill-down

@@ -26,7 +26,8 @@ from ..followups import ActionView, ExplanationView
 from ..i18n import t
 from ..safe_text import safe_markdown
 from ..plain_text import escape_markdown
-from .context import current_actor, session
+from .actor import current_actor
+from .context import session
 from .widgets import flash, show_flash, text_table
 
 STATE_ICON = {ExplanationState.DRAFT: "📝", ExplanationState.APPROVED: "✅"}
