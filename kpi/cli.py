@@ -44,10 +44,10 @@ from .plain_text import drawable
 from .importing import preview, run_import
 from .importing.view import formatted_counts, megabytes, summary
 from .present import target_text
-from .reports import ReportError
+from .reports import ReportError, build_report  # python-docx, Altair, vl-convert: only when one is built
 from .scorecard import build_scorecard
 from .settings import get_settings
-from .store import schema
+from .store import load_unit_tree, schema
 
 EXIT_FAILURE = 2
 EXIT_INTERRUPTED = 130  # as a shell reports Ctrl-C
@@ -265,8 +265,6 @@ def _read_password() -> str:
 
 
 def _people_table(session, lang: str) -> str:
-    from .store import load_unit_tree
-
     people = list_people(session)
     if not people:
         return t("access.no_people", lang)
@@ -297,8 +295,6 @@ def _period_and_date(args):
 def _report(engine, args, lang: str) -> int:
     """Build the whole document in memory, then write it in one step: a refusal or a failure part-way
     leaves no file, and an existing file at --out is only replaced by a complete one."""
-    from .reports import build_report  # python-docx, Altair and vl-convert only when a document is made
-
     period, as_of = _period_and_date(args)
     folder = os.path.dirname(os.path.abspath(args.out))
     if not os.path.isdir(folder):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .i18n import format_number, t  # i18n imports no kpi module but the domain's
+
 
 class InputError(ValueError):
     def __init__(self, field: str, value: Any, key: str, **params: Any):
@@ -17,8 +19,6 @@ class InputError(ValueError):
         super().__init__(self.message("en"))
 
     def message(self, lang: str) -> str:
-        from .i18n import format_number, t  # late import: i18n is a leaf module, errors are raised everywhere
-
         params = {name: _shown(value, lang) for name, value in self.params.items()}
         if isinstance(self.params.get("limit"), int):  # "at most 2 000 characters", grouped as the count beside it
             params["limit"] = format_number(self.params["limit"], 0, lang)
@@ -46,6 +46,4 @@ class DatabaseUnavailable(InputError):
         super().__init__("database", "", key)
 
     def message(self, lang: str) -> str:
-        from .i18n import t
-
         return t(f"errors.{self.key}", lang)

@@ -11,6 +11,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .domain.evaluate import round_half_up
+
 LANGUAGES = ("fi", "en")
 DEFAULT_LANGUAGE = "fi"
 _LOCALES = Path(__file__).resolve().parent / "locales"
@@ -52,8 +54,6 @@ def format_number(value: float | None, decimals: int = 0, lang: str = DEFAULT_LA
     """67.5 -> "67,5" in Finnish, "67.5" in English; thousands grouped (Finnish: narrow no-break space)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    from .domain.evaluate import round_half_up
-
     rounded = round_half_up(float(value), decimals)
     text = f"{abs(rounded):,.{decimals}f}"
     if lang == "fi":

@@ -24,6 +24,9 @@ from typing import Iterable
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from ..store.cells import note_write
+from ..store.revision import bump_revision
+
 from .postgres_writer import PostgresWriter
 from .rows import IND, PER, UNIT, Checked, Stored
 from .sqlite_writer import SqliteWriter
@@ -119,10 +122,6 @@ def note_cells(session: Session, checked: Checked) -> None:
     rows = [row for row in checked.new] + [row for row, _stored in checked.changed]
     if not rows:
         return
-    try:
-        from ..store.cells import note_write
-    except ImportError:  # a release without the year cells
-        return
     periods = {id(row[PER]): row[PER].period for row in rows}
     note_write(session, indicator_ids={row[IND].id for row in rows}, unit_ids={row[UNIT].id for row in rows},
                years={year for p in periods.values() for year in (p.start.year, p.end.year)})
@@ -131,6 +130,4 @@ def note_cells(session: Session, checked: Checked) -> None:
 def finish_writes(session: Session) -> None:
     """After the bulk writes: raise the data revision once, in the import's transaction (writes on the
     bare connection are not seen by the session's automatic bump)."""
-    from ..store.revision import bump_revision
-
     bump_revision(session)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..settings import get_settings
 from .problems import Problem
 
 MB = 1024 * 1024
@@ -28,7 +29,6 @@ class Limits:
     @staticmethod
     def from_settings(settings=None) -> Limits:
         if settings is None:
-            from ..settings import get_settings
             settings = get_settings()
         return Limits(rows=settings.import_max_rows, columns=settings.import_max_columns,
                       cell_chars=settings.import_max_cell_chars,

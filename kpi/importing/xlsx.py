@@ -215,7 +215,7 @@ class Workbook:
 
     def _styles(self, path: str) -> tuple[list[str], list[str]]:
         """Per cell style (the `s` of a cell): its number format's code, and whether it shows a date."""
-        from openpyxl.styles.numbers import BUILTIN_FORMATS
+        from openpyxl.styles.numbers import BUILTIN_FORMATS  # lazy: openpyxl only when a workbook is read
 
         custom: dict[int, str] = {}
         ids: list[int] = []
@@ -256,7 +256,7 @@ class Workbook:
             date_kind = self.dates[index] if index < len(self.dates) else ""
             if not date_kind:
                 return float(number)
-            from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel
+            from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel  # lazy: as above
             try:
                 value = from_excel(number, MAC_EPOCH if self.date1904 else WINDOWS_EPOCH,
                                    timedelta=date_kind == "timedelta")
@@ -268,7 +268,7 @@ class Workbook:
         if kind == "b":
             return str(bool(int(text)))
         if kind == "d":
-            from openpyxl.utils.datetime import from_ISO8601
+            from openpyxl.utils.datetime import from_ISO8601  # lazy: as above
             index = _int(style)
             return _shown(from_ISO8601(text), self.formats[index] if index < len(self.formats) else "")
         return text.strip()  # "str" (a formula's text), "e" (#N/A), anything else as written
@@ -330,9 +330,8 @@ def _int(text: str | None) -> int:
 
 def _date_kind(code: str) -> str:
     """ "" for a number, "date" or "timedelta" for what openpyxl would make of a cell in this format."""
-    # Lazy, for start-up time: openpyxl's styles take half a second to import, and only a workbook's
-    # styles sheet needs them.
-    from openpyxl.styles.numbers import is_date_format, is_timedelta_format
+    # openpyxl's styles take half a second to import, and only a workbook's styles sheet needs them.
+    from openpyxl.styles.numbers import is_date_format, is_timedelta_format  # lazy: for start-up time
 
     if not is_date_format(code):
         return ""

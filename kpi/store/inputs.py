@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date, datetime
 
 from sqlmodel import Session, select
 
@@ -54,8 +55,6 @@ def new_code_and_name(session: Session, model, code: str, name_fi: str) -> str:
 
 def parse_date_field(field: str, value, *, required: bool = False):
     """A date as people write it: 2021-12-31, or the Finnish 31.12.2021. Empty gives None unless required."""
-    from datetime import date, datetime
-
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
