@@ -88,22 +88,14 @@ def _groups(value: object) -> tuple[str, ...]:
         return (str(value),)
 
 
-def _people():
-    from ..access import people  # the other half of the access work; imported late, as the store is
-
-    return people
-
-
 def _lookup(login: str, groups: tuple[str, ...], settings: Settings, *, default: str = "none") -> Actor | None:
     """The person's stored role and scope; else what the settings' group map gives; else None."""
-    from .context import session
+    from . import data_upkeep  # the store behind it is imported late, as before
 
-    people = _people()
-    with session() as db:
-        try:
-            actor = people.actor_for(db, login, groups=groups)
-        except people.AccessDenied:  # disabled: no group gives them a role back
-            return None
+    try:
+        actor = data_upkeep.stored_actor(login, groups)
+    except data_upkeep.AccessDenied:  # disabled: no group gives them a role back
+        return None
     if actor is not None:
         return actor
     role = role_from_groups(groups, settings, default=default)
@@ -112,11 +104,11 @@ def _lookup(login: str, groups: tuple[str, ...], settings: Settings, *, default:
 
 def _log(login: str, event: str, detail: str = "") -> None:
     """One line in the access log; a database that is away must not stop a refusal from showing."""
+    from .. import writes
     from .context import session
 
     try:
-        with session() as db:
-            _people().log_event(db, login=login, event=event, detail=detail)
+        writes.log_access(session, login=login, event=event, detail=detail)
     except Exception:  # noqa: BLE001 - logged to the server log instead
         log.warning("could not write the access log: %s %s %s", event, login, detail)
 
@@ -213,6 +205,7 @@ def _no_access(lang: str, text: str, *, sign_out=None) -> None:
 # password ---------------------------------------------------------------------------------------------
 
 def _sign_in() -> None:
+    from .. import writes
     from .context import current_language, session
 
     lang = current_language()
@@ -220,8 +213,7 @@ def _sign_in() -> None:
     password = st.session_state.get(SIGN_IN + "password", "")
     st.session_state[SIGN_IN + "password"] = ""  # never kept beyond this callback
     try:
-        with session() as db:
-            actor = _people().authenticate(db, login, password)
+        actor = writes.sign_in(session, login=login, password=password)
     except InputError as error:
         key = getattr(error, "key", "")
         if key == "throttled":
