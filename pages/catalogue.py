@@ -1,17 +1,18 @@
 """Indicators and org units (for admins): the lists, and forms to create and change them.
 
-Each form writes through kpi.store in one session; bad input is refused with the store's message naming
+Each form writes through kpi.writes, one transaction per save; bad input is refused with the store's message naming
 the field, nothing is written, and the typed values stay in the form.
 """
 import pandas as pd
 import streamlit as st
 
-from kpi import store
+from kpi import writes
 from kpi.plain_text import escape_markdown
 from kpi.domain.vocabulary import Aggregation, Direction, Nature, Timing
 from kpi.errors import InputError
 from kpi.i18n import catalogue, format_number, t
 from kpi.present import unit_label
+from kpi.ui import data, data_upkeep
 from kpi.ui.actor import current_actor
 from kpi.ui.context import current_language, leave_legacy_pages_mode, session
 from kpi.ui.widgets import flash, show_flash
@@ -63,12 +64,11 @@ def save_indicator(choice: str) -> None:
                   decimals=int(fields["decimals"] or 0),
                   description_fi=fields["description_fi"] or "", description_en=fields["description_en"] or "")
     try:
-        with session() as db:
-            if choice == NEW:
-                indicator = store.create_indicator(db, code=value("code") or "", actor=current_actor(), **fields)
-            else:
-                indicator = store.update_indicator(db, code=choice, actor=current_actor(), **fields)
-            code = indicator.code
+        if choice == NEW:
+            indicator = writes.create_indicator(session, actor=current_actor(), code=value("code") or "", **fields)
+        else:
+            indicator = writes.update_indicator(session, actor=current_actor(), code=choice, **fields)
+        code = indicator.code
     except InputError as error:
         flash("cat_ind_message", "error", refused(error))
         return
@@ -85,24 +85,13 @@ def save_unit(choice: str) -> None:
     value = lambda name: st.session_state.get(f"cat_unit_{choice}_{name}")  # noqa: E731
     parent = value("parent")
     try:
-        with session() as db:
-            if choice == NEW:
-                order = value("sort_order")
-                if order is None:  # left empty: after the units already under the same parent
-                    tree_now = store.load_unit_tree(db)
-                    siblings = tree_now.roots if parent in (None, TOP) else tree_now.children_of.get(parent, [])
-                    order = max((tree_now.units[code].sort_order for code in siblings), default=0) + 1
-                unit = store.create_org_unit(db, code=value("code") or "", name_fi=value("name_fi") or "",
-                                             name_en=value("name_en") or "",
-                                             parent_code=None if parent in (None, TOP) else parent,
-                                             sort_order=int(order), actor=current_actor())
-            else:
-                unit = store.update_org_unit(db, code=choice, name_fi=value("name_fi") or "",
-                                             name_en=value("name_en") or "",
-                                             parent_code=None if parent in (None, TOP) else parent,
-                                             sort_order=None if value("sort_order") is None
-                                             else int(value("sort_order")), actor=current_actor())
-            code = unit.code
+        # Left empty on a new unit: after the units already under the same parent (kpi.writes.create_unit).
+        write = writes.create_unit if choice == NEW else writes.update_unit
+        unit = write(session, actor=current_actor(), code=(value("code") or "") if choice == NEW else choice,
+                     name_fi=value("name_fi") or "", name_en=value("name_en") or "",
+                     parent_code=None if parent in (None, TOP) else parent,
+                     sort_order=None if value("sort_order") is None else int(value("sort_order")))
+        code = unit.code
     except InputError as error:
         flash("cat_unit_message", "error", refused(error))
         return
@@ -119,9 +108,8 @@ def pick_from_list(table_key: str, picker_key: str, codes: list[str]) -> None:
         st.session_state[picker_key] = codes[rows[0]]
 
 
-with session() as db:
-    indicators = {indicator.code: indicator for indicator in store.list_indicators(db)}
-    tree = store.load_unit_tree(db)
+indicators = data_upkeep.indicators()
+tree = data.unit_tree()
 unit_names = tree.indented_names(lang)  # in tree order
 
 st.title(t("catalogue.title", lang))

@@ -5,12 +5,12 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from kpi import data_grid, export, store
+from kpi import data_grid, export, writes
 from kpi.plain_text import escape_markdown
 from kpi.errors import InputError
 from kpi.i18n import format_number, t
 from kpi.present import unit_label
-from kpi.ui import data
+from kpi.ui import data, data_upkeep
 from kpi.ui.actor import current_actor
 from kpi.ui.context import current_language, leave_legacy_pages_mode, session
 from kpi.ui.widgets import chosen_period, flash, show_flash, unit_picker
@@ -71,8 +71,7 @@ else:
     year = third.number_input(t("entry.year", lang), min_value=1900, max_value=2200, step=1, key="entry_year",
                               disabled=pending)
     if "entry_grain" not in st.session_state:
-        with session() as db:
-            st.session_state["entry_grain"] = data_grid.usual_grain(db, store.get_indicator(db, indicator_code))
+        st.session_state["entry_grain"] = data_upkeep.usual_grain(indicator_code)
     grain = fourth.selectbox(t("entry.grain", lang), data_grid.GRAINS, key="entry_grain", disabled=pending,
                              format_func=lambda g: t("entry.grain_year" if g == "year" else
                                                      "entry.grain_quarter" if g == "quarter" else "entry.grain_month",
@@ -80,14 +79,11 @@ else:
     selection = (mode, indicator_code, unit_code, int(year), grain)
 
 if sheet is None or (sheet["selection"] != selection and not pending):
-    with session() as db:
-        indicator = store.get_indicator(db, indicator_code)
-        if mode == "units":
-            rows = data_grid.rows_across_units(db, indicator, period, lang, all_units=all_units)
-            inside = sorted({m.period for m, _c in store.measurements_in(db, indicator.id, list(tree.units), period)}
-                            - {period.code})
-        else:
-            rows, inside = data_grid.rows_across_periods(db, indicator, unit_code, int(year), grain), []
+    if mode == "units":
+        indicator, rows, inside = data_upkeep.grid_across_units(indicator_code, period, list(tree.units), lang,
+                                                                all_units=all_units)
+    else:
+        (indicator, rows), inside = data_upkeep.grid_across_periods(indicator_code, unit_code, int(year), grain), []
     sheet = {"selection": selection, "selectors": {k: st.session_state[k] for k in SELECTORS if k in st.session_state},
              "indicator": indicator, "rows": rows, "columns": data_grid.grid_columns(indicator), "inside": inside,
              "draft": {}, "base": {}}
@@ -148,9 +144,9 @@ if discard:
     st.rerun()
 if save:
     try:
-        with session() as db:  # one session: every row is written, or (on any refusal) none
-            current = store.get_indicator(db, indicator.code)
-            done = data_grid.save_edits(db, current, edits, actor=current_actor(), reason=reason)
+        # One transaction: every row is written, or (on any refusal) none.
+        done = writes.save_grid(session, actor=current_actor(), indicator_code=indicator.code, edits=edits,
+                                reason=reason)
     except data_grid.GridSaveRefused as refused:
         lines = "\n".join(f"- {escape_markdown(problem.message(lang))}" for problem in refused.problems)
         st.error(f"{t('entry.nothing_saved', lang)}\n\n{lines}")
@@ -174,9 +170,7 @@ with_values = [i for i, row in enumerate(rows) if row.measurement_id is not None
 picked = st.selectbox(t("entry.history_row", lang), range(len(rows)), key=f"entry_history_{gen}",
                       index=with_values[0] if with_values else 0, format_func=lambda i: rows[i].label.strip())
 row = rows[picked]
-with session() as db:
-    unit_id = store.get_unit(db, row.unit).id
-    changes = store.list_measurement_changes(db, indicator_id=indicator.id, org_unit_id=unit_id, period=row.period)
+changes = data_upkeep.value_history(indicator.id, row.unit, row.period)
 history = data_grid.history_records(changes, indicator.decimals, lang)
 if history:
     labels = {"when": t("entry.col_when", lang), "who": t("entry.col_who", lang), "action": t("entry.col_action", lang),
@@ -195,11 +189,7 @@ st.caption(t("export.hint", lang))
 
 def _export(kind: str, file_format: str):
     """The file is built only when its button is clicked (on Streamlit's download thread)."""
-    def build() -> bytes:
-        with session() as db:
-            table = export.measurement_table(db) if kind == "measurements" else export.target_table(db)
-        return export.to_csv(table) if file_format == "csv" else export.to_xlsx(table)
-    return build
+    return lambda: data_upkeep.export_file(kind, file_format)
 
 
 buttons = [("measurements", "csv", t("export.measurements_csv", lang)),

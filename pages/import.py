@@ -1,17 +1,16 @@
 """Import: upload a CSV or XLSX file, see what it would do, save it all or nothing; the import log."""
 import streamlit as st
 
-from kpi import store
+from kpi import writes
 from kpi.plain_text import escape_markdown
 from kpi.i18n import format_number, t
-from kpi.importing import preview, run_import
 from kpi.importing.problems import quoted
 from kpi.importing.view import formatted_counts, log_frame, problems_frame, sample_frame
 from kpi.settings import get_settings
-from kpi.ui import data
+from kpi.ui import data, data_upkeep
 from kpi.ui.actor import current_actor
 from kpi.ui.context import current_language, leave_legacy_pages_mode
-from kpi.ui.context import session as open_session
+from kpi.ui.context import session
 
 leave_legacy_pages_mode()
 lang = current_language()
@@ -69,8 +68,8 @@ if upload is not None:
         outcome = kept[1]
     else:
         bar, report = progress_bar() if len(content) >= SHOW_PROGRESS_FROM else (None, None)
-        outcome = preview(open_session, content, upload.name, replace=replace, max_bytes=limit_mb * MB,
-                          progress=report)
+        outcome = data_upkeep.import_preview(content, upload.name, replace=replace, max_bytes=limit_mb * MB,
+                                             progress=report)
         if bar is not None:
             bar.empty()
         st.session_state["import_preview"] = (wanted, outcome)
@@ -98,8 +97,8 @@ if upload is not None:
                  disabled=blocked, key="import_confirm",
                  help=t("import.confirm_disabled", lang) if outcome.problems else None):
         bar, report = progress_bar() if len(content) >= SHOW_PROGRESS_FROM else (None, None)
-        result = run_import(open_session, content, upload.name, actor=current_actor(), replace=replace,
-                            max_bytes=limit_mb * MB, expected=outcome.counts, progress=report)
+        result = writes.import_file(session, content, upload.name, actor=current_actor(), replace=replace,
+                                    max_bytes=limit_mb * MB, expected=outcome.counts, progress=report)
         st.session_state["import_done"] = result
         st.session_state.pop("import_preview", None)
         if result.status == "applied":
@@ -107,8 +106,7 @@ if upload is not None:
         st.rerun()
 
 st.subheader(t("import.log_heading", lang))
-with open_session() as session:
-    entries = store.list_imports(session)
+entries = data_upkeep.import_log()
 if entries:
     st.dataframe(log_frame(entries, lang), hide_index=True, width="stretch", key="import_log")
 else:

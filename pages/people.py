@@ -1,19 +1,19 @@
 """People (admins): who may sign in, their role and scope; add, change, disable; the access log.
 
-Every change goes through kpi.access.people with `by=current_actor()`, which checks the admin role itself
+Every change goes through kpi.writes (to kpi.access.people) with `actor=current_actor()`, which checks the admin role itself
 and writes the change to the access log. Names and logins are people's own text: shown in tables or
 escaped, never as HTML.
 """
 import pandas as pd
 import streamlit as st
 
-from kpi.access import people
+from kpi import writes
 from kpi.errors import InputError
 from kpi.i18n import t
 from kpi.settings import get_settings
 from kpi.plain_text import escape_markdown
 from kpi.clock import when_text
-from kpi.ui import data
+from kpi.ui import data, data_upkeep
 from kpi.ui.auth import role_text
 from kpi.ui.actor import current_actor
 from kpi.ui.context import current_language, leave_legacy_pages_mode, session
@@ -44,11 +44,10 @@ def add_person() -> None:
     value = lambda name: st.session_state.get(ADD + name)  # noqa: E731
     password = value("password") if password_mode else None
     try:
-        with session() as db:
-            person = people.add_person(db, login=value("login") or "", name=value("name") or "",
-                                       role=value("role") or "viewer", scope_unit=value("scope") or None,
-                                       password=password or None, by=current_actor())
-            login = person.login
+        person = writes.add_person(session, actor=current_actor(), login=value("login") or "",
+                                   name=value("name") or "", role=value("role") or "viewer",
+                                   scope_unit=value("scope") or None, password=password or None)
+        login = person.login
     except InputError as error:
         st.session_state[ADD + "password"] = ""
         flash(MSG + "add", "error", escape_markdown(error.message(lang)))
@@ -61,9 +60,9 @@ def add_person() -> None:
 def change_role() -> None:
     login = st.session_state.get(CHANGE + "who")
     try:
-        with session() as db:
-            people.set_role(db, login=login or "", role=st.session_state.get(CHANGE + "role") or "viewer",
-                            scope_unit=st.session_state.get(CHANGE + "scope") or None, by=current_actor())
+        writes.set_role(session, actor=current_actor(), login=login or "",
+                        role=st.session_state.get(CHANGE + "role") or "viewer",
+                        scope_unit=st.session_state.get(CHANGE + "scope") or None)
     except InputError as error:
         flash(MSG + "change", "error", escape_markdown(error.message(lang)))
         return
@@ -73,8 +72,7 @@ def change_role() -> None:
 def change_state(enable: bool) -> None:
     login = st.session_state.get(STATE + "who")
     try:
-        with session() as db:
-            (people.enable_person if enable else people.disable_person)(db, login=login or "", by=current_actor())
+        writes.set_enabled(session, actor=current_actor(), login=login or "", enabled=enable)
     except InputError as error:
         flash(MSG + "state", "error", escape_markdown(error.message(lang)))
         return
@@ -92,11 +90,10 @@ def load_person(login: str | None, by_login: dict) -> None:
 
 # --- the page ---------------------------------------------------------------------------------------------
 
-with session() as db:
-    everyone = [{"login": p.login, "name": p.name, "role": p.role,
-                 "scope": code_of_id.get(p.scope_unit_id, WHOLE) if p.scope_unit_id else WHOLE,
-                 "disabled": p.disabled} for p in people.list_people(db)]
-    events = [(e.at, e.login, e.event, e.detail, e.by) for e in people.access_log(db, limit=500)]
+everyone = [{"login": p.login, "name": p.name, "role": p.role,
+             "scope": code_of_id.get(p.scope_unit_id, WHOLE) if p.scope_unit_id else WHOLE,
+             "disabled": p.disabled} for p in data_upkeep.everyone()]
+events = data_upkeep.access_log(limit=500)
 by_login = {person["login"]: person for person in everyone}
 
 st.title(t("people_page.title", lang))

@@ -12,9 +12,9 @@ from kpi.plain_text import escape_markdown
 from kpi.domain.periods import PeriodKind, PeriodParseError, parse_period
 from kpi.errors import InputError
 from kpi.i18n import format_number, t
-from kpi.reports import KINDS, ReportError, build_report
-from kpi.ui import data
-from kpi.ui.context import current_language, leave_legacy_pages_mode, session
+from kpi.reports import KINDS, ReportError
+from kpi.ui import data, data_upkeep
+from kpi.ui.context import current_language, leave_legacy_pages_mode
 from kpi.ui.widgets import ALL, chosen_period, unit_picker
 
 
@@ -80,8 +80,7 @@ if requested:
             status.write(text)
 
         try:
-            with session() as db:
-                report = build_report(db, kind, period, unit_code=unit, lang=lang, on_step=step)
+            report = data_upkeep.report(kind, period, unit_code=unit, lang=lang, on_step=step)
         except (ReportError, InputError) as error:
             status.update(label=t("reports.failed", lang), state="error", expanded=True)
             st.session_state.pop("reports_result", None)

@@ -4,13 +4,13 @@ link that opens meeting mode on its period."""
 import pandas as pd
 import streamlit as st
 
-from kpi import store
+from kpi import writes
 from kpi.errors import InputError
 from kpi.i18n import t
 from kpi.safe_text import safe_markdown
 from kpi.plain_text import escape_markdown
 from kpi.clock import day_text, when_text
-from kpi.ui import data
+from kpi.ui import data, data_reviews
 from kpi.ui import review_widgets as rw
 from kpi.ui.actor import current_actor
 from kpi.ui.context import current_language, leave_legacy_pages_mode, session
@@ -39,10 +39,9 @@ def create_review() -> None:
     lang = current_language()
     typed = {name: st.session_state.get(NEW + name, "") for name in NEW_FIELDS}
     try:
-        with session() as db:
-            review = store.create_review(db, period=typed["period"], held_on=typed["held_on"], title=typed["title"],
-                                         attendees=typed["attendees"], notes=typed["notes"], actor=current_actor())
-            review_id, held_on = review.id, review.held_on
+        review = writes.create_review(session, actor=current_actor(), period=typed["period"], held_on=typed["held_on"],
+                                      title=typed["title"], attendees=typed["attendees"], notes=typed["notes"])
+        review_id, held_on = review.id, review.held_on
     except InputError as error:
         flash(MSG + "new", "error", escape_markdown(error.message(lang)))
         return
@@ -96,7 +95,7 @@ tab_open, *tab_write = st.tabs([t("reviews.tab_open", lang)] + ([t("reviews.tab_
 
 with tab_open:
     show_flash(MSG + "open")
-    detail = rw.review_detail(opened) if opened is not None else None
+    detail = data_reviews.review_detail(opened) if opened is not None else None
     if detail is None:
         st.info(t("reviews.none_open", lang))
     else:
@@ -119,7 +118,7 @@ with tab_open:
         left, right = st.columns([3, 2], gap="large")
         with left:
             st.markdown(f"**{t('reviews.topics_heading', lang)}**")
-            topics = rw.review_topics(detail.id, lang)
+            topics = data_reviews.review_topics(detail.id, lang)
             if not topics:
                 st.caption(t("reviews.no_topics", lang))
             for topic in topics:
@@ -143,7 +142,7 @@ with tab_open:
                 st.markdown(safe_markdown(detail.notes))
 
         st.markdown(f"**{t('reviews.actions_heading', lang)}**")
-        show_actions(rw.review_actions(detail.id, lang), lang, empty_text=t("reviews.no_actions", lang),
+        show_actions(data_reviews.review_actions(detail.id, lang), lang, empty_text=t("reviews.no_actions", lang),
                      show_indicator=True)
 
 for tab_new in tab_write:  # none for viewers

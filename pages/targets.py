@@ -2,13 +2,13 @@
 (a reason required, refused when someone else saved meanwhile), retirement from a period, and its history."""
 import streamlit as st
 
-from kpi import store
 from kpi import target_form as tf
+from kpi import writes
 from kpi.clock import day_text, when_text
 from kpi.plain_text import escape_markdown
 from kpi.errors import InputError
 from kpi.i18n import t
-from kpi.ui import data
+from kpi.ui import data, data_upkeep
 from kpi.ui.actor import current_actor
 from kpi.ui.context import current_language, leave_legacy_pages_mode, session
 from kpi.ui.widgets import ALL, WHOLE, chosen_period, flash, show_flash, text_table, unit_picker
@@ -47,9 +47,7 @@ def create_target() -> None:
     lang = current_language()
     typed = {name: st.session_state.get(NEW + name) for name in NEW_FIELDS}
     try:
-        with session() as db:
-            created = tf.create_from_form(db, typed, current_actor())
-            found = tf.find_target(db, created.id)
+        created, found = writes.create_target(session, actor=current_actor(), typed=typed)
     except InputError as error:
         flash(MSG + "new", "error", escape_markdown(error.message(lang)))
         return
@@ -65,10 +63,10 @@ def save_change(target_id: int) -> None:
     lang = current_language()
     typed = {name: st.session_state.get(EDIT + name) for name in tf.EDITABLE}
     try:
-        with session() as db:
-            saved = tf.save_changes(db, target_id=target_id, expected_version=st.session_state[VERSIONS][target_id],
-                                    loaded=st.session_state[BASELINE][target_id], typed=typed,
-                                    reason=st.session_state.get(EDIT + "reason", ""), actor=current_actor())
+        saved = writes.change_target(session, actor=current_actor(), target_id=target_id,
+                                     expected_version=st.session_state[VERSIONS][target_id],
+                                     loaded=st.session_state[BASELINE][target_id], typed=typed,
+                                     reason=st.session_state.get(EDIT + "reason", ""))
     except InputError as error:
         if error.key == "stale_target":
             remember_conflict(target_id)  # the form keeps what the user typed
@@ -85,8 +83,7 @@ def save_change(target_id: int) -> None:
 
 def remember_conflict(target_id: int) -> None:
     """A save refused because someone else saved first: keep their values beside the user's."""
-    with session() as db:  # what the other person saved, read fresh
-        current, _, _ = tf.find_target(db, target_id)
+    current, _, _ = data_upkeep.target_now(target_id)  # what the other person saved, read fresh
     lang = current_language()
     st.session_state[CONFLICT] = {
         "target_id": target_id, "typed": {name: st.session_state.get(EDIT + name) for name in tf.EDITABLE},
@@ -95,8 +92,7 @@ def remember_conflict(target_id: int) -> None:
 
 def reload_current(target_id: int) -> None:
     """After a refused save: take the values someone else saved, and their version, into the form."""
-    with session() as db:
-        current, _, _ = tf.find_target(db, target_id)
+    current, _, _ = data_upkeep.target_now(target_id)
     load_into_form(current, keep_reason=True)
     st.session_state.pop(CONFLICT, None)
 
@@ -104,12 +100,10 @@ def reload_current(target_id: int) -> None:
 def retire(target_id: int) -> None:
     lang = current_language()
     try:
-        with session() as db:
-            retired = tf.retire_from_form(db, target_id=target_id,
-                                          expected_version=st.session_state[VERSIONS][target_id],
-                                          from_period=st.session_state.get(RETIRE + "period", ""),
-                                          reason=st.session_state.get(RETIRE + "reason", ""),
-                                          actor=current_actor())
+        retired = writes.retire_target(session, actor=current_actor(), target_id=target_id,
+                                       expected_version=st.session_state[VERSIONS][target_id],
+                                       from_period=st.session_state.get(RETIRE + "period", ""),
+                                       reason=st.session_state.get(RETIRE + "reason", ""))
     except InputError as error:
         if error.key == "stale_target":
             remember_conflict(target_id)
@@ -170,14 +164,11 @@ binding_filter = fourth.segmented_control(t("targets.filter_binding", lang), [AL
 period = chosen_period(period_filter, lang, stop=False) if (period_filter or "").strip() else None
 
 opened = st.session_state.get(OPEN)
-with session() as db:
-    indicator_ids = {i.code: i.id for i in store.list_indicators(db)}
-    rows = store.list_targets(
-        db, indicator_id=None if indicator_filter == ALL else indicator_ids.get(indicator_filter),
-        org_unit_id=None if unit_filter in (ALL, WHOLE) else tree.units[unit_filter].id,
-        period=period, binding=None if binding_filter == ALL else binding_filter == "yes")
-    opened_row = tf.find_target(db, opened) if opened is not None else None
-    changes = store.list_target_changes(db, opened) if opened_row else []
+rows = data_upkeep.targets(indicator=None if indicator_filter == ALL else indicator_filter,
+                           unit=None if unit_filter in (ALL, WHOLE) else unit_filter,
+                           period=period, binding=None if binding_filter == ALL else binding_filter == "yes")
+opened_row = data_upkeep.target(opened) if opened is not None else None
+changes = data_upkeep.target_changes(opened) if opened_row else []
 if unit_filter == WHOLE:
     rows = tf.only_whole_organisation(rows)
 rows = tf.in_reading_order(rows, lang)

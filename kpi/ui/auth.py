@@ -21,12 +21,13 @@ from typing import Iterable
 
 import streamlit as st
 
-from ..access import people
+from .. import writes
 from ..domain.roles import Actor, Role
 from ..errors import InputError
 from ..i18n import t
 from ..plain_text import escape_markdown
 from ..settings import Settings, get_settings
+from . import data_upkeep
 from .connection import address_trusted, client_address, is_loopback, request_headers
 from .context import current_language, hide_page_list, session
 
@@ -93,11 +94,10 @@ def _groups(value: object) -> tuple[str, ...]:
 
 def _lookup(login: str, groups: tuple[str, ...], settings: Settings, *, default: str = "none") -> Actor | None:
     """The person's stored role and scope; else what the settings' group map gives; else None."""
-    with session() as db:
-        try:
-            actor = people.actor_for(db, login, groups=groups)
-        except people.AccessDenied:  # disabled: no group gives them a role back
-            return None
+    try:
+        actor = data_upkeep.stored_actor(login, groups)
+    except data_upkeep.AccessDenied:  # disabled: no group gives them a role back
+        return None
     if actor is not None:
         return actor
     role = role_from_groups(groups, settings, default=default)
@@ -107,8 +107,7 @@ def _lookup(login: str, groups: tuple[str, ...], settings: Settings, *, default:
 def _log(login: str, event: str, detail: str = "") -> None:
     """One line in the access log; a database that is away must not stop a refusal from showing."""
     try:
-        with session() as db:
-            people.log_event(db, login=login, event=event, detail=detail)
+        writes.log_access(session, login=login, event=event, detail=detail)
     except Exception:  # noqa: BLE001 - logged to the server log instead
         log.warning("could not write the access log: %s %s %s", event, login, detail)
 
@@ -208,8 +207,7 @@ def _sign_in() -> None:
     password = st.session_state.get(SIGN_IN + "password", "")
     st.session_state[SIGN_IN + "password"] = ""  # never kept beyond this callback
     try:
-        with session() as db:
-            actor = people.authenticate(db, login, password)
+        actor = writes.sign_in(session, login=login, password=password)
     except InputError as error:
         key = getattr(error, "key", "")
         if key == "throttled":

@@ -1,20 +1,20 @@
-"""Review sessions drawn for a page: cached reads of reviews, the decisions and actions taken in them,
+"""Review sessions drawn for a page: reviews, the decisions and actions taken in them (read through
+`kpi.ui.data_reviews`),
 and meeting mode's compact follow-up controls (the session being held, the explanation's state, the open
 corrective actions, the earlier decisions, and a form to record a decision or an action on the target shown).
 
 Text people wrote (explanations, decisions, action titles, notes) goes through
 `kpi.safe_text.safe_markdown` into `st.markdown`, never with `unsafe_allow_html`; names and titles that
-are not meant as Markdown go through `escape_markdown`. Writes run as callbacks, one session each; an
+are not meant as Markdown go through `escape_markdown`. Writes run as callbacks through `kpi.writes`, one transaction each; an
 `InputError` is shown in the user's language and nothing is written.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 import streamlit as st
 
-from .. import followups, store
+from .. import writes
 from ..clock import day_text, when_text
 from ..domain.explanations import needs_explanation
 from ..domain.vocabulary import ActionState, ExplanationState
@@ -23,11 +23,11 @@ from ..followups import ActionView, DecisionView, ExplanationView
 from ..i18n import t
 from ..safe_text import safe_markdown
 from ..scorecard import ScorecardRow
-from ..settings import get_settings
 from ..plain_text import escape_markdown
 from . import data
 from .actor import current_actor
 from .context import current_language, session
+from .data_reviews import TopicView, earlier_decisions, review_detail, review_topics
 from .links import DRILLDOWN_PAGE, drilldown_params
 from .widgets import flash, show_flash
 from .shortfall_widgets import action_state_text, new_action_form, show_explanation  # shared with the drill-down
@@ -35,90 +35,6 @@ from .shortfall_widgets import action_state_text, new_action_form, show_explanat
 OPEN_STATES = {s.value for s in ActionState if s.is_open}
 OVERDUE_ICON = "⏰"
 MISSING_ICON = "❗"
-
-
-# --- what a review holds (cached per process, keyed by the data version like kpi.ui.data) --------------------
-
-@dataclass(frozen=True)
-class ReviewDetail:
-    id: int
-    period: str
-    held_on: date
-    title: str
-    attendees: tuple[str, ...]
-    notes: str
-    created_by: str
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class TopicView:
-    """A target discussed in a review and what was decided on it."""
-    target_id: int
-    indicator: str
-    indicator_name: str
-    org_unit_id: int | None
-    target_period: str
-    period: str
-    decision: str
-    recorded_by: str
-    recorded_at: datetime
-
-
-@st.cache_data(show_spinner=False, max_entries=200)
-def _review(url: str, version: str, review_id: int) -> ReviewDetail | None:
-    with session() as db:
-        try:
-            review = store.get_review(db, review_id)
-        except InputError:
-            return None
-        return ReviewDetail(id=review.id, period=review.period, held_on=review.held_on, title=review.title,
-                            attendees=tuple(name for name in review.attendees.splitlines() if name.strip()),
-                            notes=review.notes, created_by=review.created_by, created_at=review.created_at)
-
-
-def review_detail(review_id: int) -> ReviewDetail | None:
-    return _review(get_settings().database_url, data.data_version(), review_id)
-
-
-@st.cache_data(show_spinner=False, max_entries=200)
-def _topics(url: str, version: str, review_id: int, lang: str) -> list[TopicView]:
-    with session() as db:
-        return [TopicView(target_id=target.id, indicator=indicator.code,
-                          indicator_name=indicator.name_in(lang),
-                          org_unit_id=target.org_unit_id, target_period=target.period, period=topic.period,
-                          decision=topic.decision, recorded_by=topic.recorded_by, recorded_at=topic.recorded_at)
-                for topic, target, indicator in store.review_topics(db, review_id)]
-
-
-def review_topics(review_id: int, lang: str) -> list[TopicView]:
-    """The targets discussed in the review with their decisions, in the order they were recorded."""
-    return _topics(get_settings().database_url, data.data_version(), review_id, lang)
-
-
-@st.cache_data(show_spinner=False, max_entries=200)
-def _review_actions(url: str, version: str, review_id: int, lang: str, today: date) -> list[ActionView]:
-    with session() as db:
-        return followups.actions_of(db, as_of=today, lang=lang, review_id=review_id)
-
-
-def review_actions(review_id: int, lang: str) -> list[ActionView]:
-    """The corrective actions raised in the review (CorrectiveAction.review_id), open ones first."""
-    return _review_actions(get_settings().database_url, data.data_version(), review_id, lang, date.today())
-
-
-@st.cache_data(show_spinner=False, max_entries=500)
-def _earlier(url: str, version: str, indicator: str, exclude_review: int | None) -> list[DecisionView]:
-    with session() as db:
-        return followups.earlier_decisions(db, indicator, exclude_review=exclude_review)
-
-
-def earlier_decisions(indicator: str, exclude_review: int | None) -> list[DecisionView]:
-    """The latest decisions on the indicator, newest meeting first, without those of `exclude_review`
-    (the review being held): where this review of it starts."""
-    if exclude_review is None:
-        return data.earlier_decisions(indicator)
-    return _earlier(get_settings().database_url, data.data_version(), indicator, exclude_review)
 
 
 def reviews_of(period_code: str) -> list[tuple[int, str, date, str]]:
@@ -209,10 +125,9 @@ def _start_review(period_code: str) -> None:
     lang = current_language()
     typed = {name: st.session_state.get(START + name, "") for name in START_FIELDS}
     try:
-        with session() as db:
-            review = store.create_review(db, period=period_code, held_on=typed["held_on"], title=typed["title"],
-                                         attendees=typed["attendees"], actor=current_actor())
-            review_id, held_on = review.id, review.held_on
+        review = writes.create_review(session, actor=current_actor(), period=period_code, held_on=typed["held_on"],
+                                      title=typed["title"], attendees=typed["attendees"])
+        review_id, held_on = review.id, review.held_on
     except InputError as error:
         flash(START + "_msg", "error", escape_markdown(error.message(lang)))
         return
@@ -268,9 +183,8 @@ def _record_decision(review_id: int | None, target_id: int, period: str) -> None
         flash(DECISION + "_msg", "error", t("meeting_review.need_session", lang))
         return
     try:
-        with session() as db:
-            store.record_decision(db, review_id=review_id, target_id=target_id, period=period,
-                                  decision=st.session_state.get(DECISION + "_text", ""), actor=current_actor())
+        writes.record_decision(session, actor=current_actor(), review_id=review_id, target_id=target_id, period=period,
+                               decision=st.session_state.get(DECISION + "_text", ""))
     except InputError as error:
         flash(DECISION + "_msg", "error", escape_markdown(error.message(lang)))
         return

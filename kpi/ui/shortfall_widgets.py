@@ -3,7 +3,7 @@ corrective actions (listed, added, moved on). Used by the drill-down, the scorec
 
 Text people wrote always goes through `kpi.safe_text.safe_markdown` into `st.markdown` without
 `unsafe_allow_html`, so typed HTML shows as the characters typed. Writes run as callbacks (before the
-page is drawn, so they may reset their forms' fields), one session each, against the version the form
+page is drawn, so they may reset their forms' fields) through `kpi.writes`, one transaction each, against the version the form
 was loaded from: a save over someone else's newer text is refused, their text is shown and the user's
 typed text stays in the form.
 
@@ -16,9 +16,8 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy.orm.exc import StaleDataError
 
-from .. import store
+from .. import writes
 from ..clock import day_text, when_text
 from ..domain.vocabulary import ActionState, ExplanationState
 from ..errors import InputError
@@ -26,6 +25,7 @@ from ..followups import ActionView, ExplanationView
 from ..i18n import t
 from ..safe_text import safe_markdown
 from ..plain_text import escape_markdown
+from . import data_upkeep
 from .actor import current_actor
 from .context import session
 from .widgets import flash, show_flash, text_table
@@ -113,28 +113,26 @@ def _load_editor(key: str, identity: tuple[int, str], version: int | None, body:
 
 def _remember_conflict(key: str, target_id: int, period: str) -> None:
     """Someone else saved first: keep their text (read fresh) beside what the user typed."""
-    with session() as db:
-        current = store.get_explanation(db, target_id, period)
-        st.session_state[f"{key}_conflict"] = None if current is None else {
-            "body": current.body, "by": current.updated_by, "at": current.updated_at, "version": current.version,
-            "state": current.state}
+    current = data_upkeep.explanation_now(target_id, period)
+    st.session_state[f"{key}_conflict"] = None if current is None else {
+        "body": current.body, "by": current.updated_by, "at": current.updated_at, "version": current.version,
+        "state": current.state}
 
 
 def _save_explanation(key: str, target_id: int, period: str, lang: str) -> None:
     expected = st.session_state[f"{key}_loaded"]["version"]
     try:
-        with session() as db:
-            saved = store.save_explanation(db, target_id=target_id, period=period,
-                                           body=st.session_state.get(f"{key}_body", ""), actor=current_actor(),
-                                           expected_version=expected, note=st.session_state.get(f"{key}_note", ""))
-            version, body, state = saved.version, saved.body, saved.state
+        saved = writes.save_explanation(session, actor=current_actor(), target_id=target_id, period=period,
+                                        body=st.session_state.get(f"{key}_body", ""), expected_version=expected,
+                                        note=st.session_state.get(f"{key}_note", ""))
+        version, body, state = saved.version, saved.body, saved.state
     except InputError as error:
         if error.key == "stale_explanation":
             _remember_conflict(key, target_id, period)
         else:
             flash(f"{key}_msg", "error", escape_markdown(error.message(lang)))
         return
-    except StaleDataError:  # saved by someone else between the version check and the write
+    except writes.StaleWrite:  # saved by someone else between the version check and the write
         _remember_conflict(key, target_id, period)
         return
     unchanged = version == expected
@@ -147,12 +145,11 @@ def _save_explanation(key: str, target_id: int, period: str, lang: str) -> None:
 
 def _approve(key: str, explanation_id: int, version: int, target_id: int, period: str, lang: str) -> None:
     try:
-        with session() as db:
-            approved = store.approve_explanation(db, explanation_id=explanation_id, expected_version=version,
-                                                 actor=current_actor(),
-                                                 note=st.session_state.get(f"{key}_approve_note", ""))
-            new_version, body = approved.version, approved.body
-    except (InputError, StaleDataError) as error:
+        approved = writes.approve_explanation(session, actor=current_actor(), explanation_id=explanation_id,
+                                              expected_version=version,
+                                              note=st.session_state.get(f"{key}_approve_note", ""))
+        new_version, body = approved.version, approved.body
+    except (InputError, writes.StaleWrite) as error:
         message = escape_markdown(error.message(lang)) if isinstance(error, InputError) else t("shortfalls.approve_stale", lang)
         flash(f"{key}_msg", "error", message)
         return
@@ -223,9 +220,7 @@ def explanation_editor(target_id: int, period: str, current: ExplanationView | N
                                   on_click=_approve, args=(key, current.id, current.version, target_id, period, lang))
 
     if show_revisions and current is not None:
-        with session() as db:
-            revisions = [(r.revision, r.changed_by, r.changed_at, r.state, r.note)
-                         for r in store.list_explanation_revisions(db, current.id)]
+        revisions = data_upkeep.explanation_revisions(current.id)
         with st.expander(t("shortfalls.revisions", lang, count=len(revisions)), icon="🕘"):
             text_table(pd.DataFrame.from_records(
                 [{t("shortfalls.col_revision", lang): number, t("shortfalls.col_who", lang): who,
@@ -254,10 +249,9 @@ _NEW_FIELDS = {"title": "", "owner": "", "due": None, "note": ""}
 def _create_action(key: str, target_id: int, period: str, review_id: int | None, lang: str) -> None:
     typed = {name: st.session_state.get(f"{key}_{name}") for name in _NEW_FIELDS}
     try:
-        with session() as db:
-            store.create_action(db, target_id=target_id, period=period, title=typed["title"] or "",
-                                owner=typed["owner"] or "", due_on=typed["due"], actor=current_actor(),
-                                review_id=review_id, note=typed["note"] or "")
+        writes.add_action(session, actor=current_actor(), target_id=target_id, period=period,
+                          title=typed["title"] or "", owner=typed["owner"] or "", due_on=typed["due"],
+                          review_id=review_id, note=typed["note"] or "")
     except InputError as error:
         flash(f"{key}_msg", "error", escape_markdown(error.message(lang)))
         return
@@ -290,13 +284,13 @@ def _update_action(key: str, versions: dict[int, int], lang: str) -> None:
         return
     changes: dict[str, Any] = {} if state == KEEP_STATE else {"state": state}
     try:
-        with session() as db:
-            store.update_action(db, action_id=action_id, expected_version=versions[action_id], actor=current_actor(),
-                                note=st.session_state.get(f"{key}_note", ""), **changes)
+        writes.update_action(session, actor=current_actor(), action_id=action_id,
+                             expected_version=versions[action_id], note=st.session_state.get(f"{key}_note", ""),
+                             **changes)
     except InputError as error:
         flash(f"{key}_msg", "error", escape_markdown(error.message(lang)))
         return
-    except StaleDataError:
+    except writes.StaleWrite:
         flash(f"{key}_msg", "error", t("shortfall_actions.stale", lang))
         return
     st.session_state[f"{key}_note"] = ""

@@ -5,13 +5,17 @@ messages under its own prefix.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 import streamlit as st
 
 from ..domain.periods import Period, PeriodParseError, parse_period
 from ..i18n import t
 from ..plain_text import escape_markdown
-from ..store.units import UnitTree
+
+if TYPE_CHECKING:  # the tree comes from kpi.ui.data.unit_tree(); widgets only draw it
+    from ..store.units import UnitTree
 
 # The pickers' choices that are not a unit (a unit's code is never empty). A link's `?unit=` names a unit
 # by its code; one that is not among a picker's options is ignored.
