@@ -47,7 +47,7 @@ def build(session: Session, period: Period, *, unit_code: str | None, as_of: dat
         title = t("reports.binding.title_many" if many else "reports.binding.title_one", lang, year=year)
     else:
         title = t("reports.binding.title_none", lang, year=year)
-    document = new_document(title, lang)
+    document = new_document(title, lang, dated=as_of)
     units = sorted({row.org_unit_name for row in (unmet or binding)})
     add_note(document, t("reports.made_on", lang, date=date_text(as_of, lang),
                          scope=", ".join(units) or t("units.whole", lang)), italic=False, size_pt=10)
@@ -88,8 +88,7 @@ def _binding_table(document: Document, rows: list[ScorecardRow], lang: str) -> N
               [t("scorecard.col_indicator", lang), t("scorecard.col_unit", lang), t("scorecard.col_target", lang),
                t("scorecard.col_actual", lang), t("scorecard.col_status", lang)],
               [[row.indicator_name, row.org_unit_name, _target_words(row, lang), _actual_words(row, lang),
-                t(f"status.{row.status}", lang)] for row in rows],
-              widths_cm=[5.5, 4.5, 2.2, 2.2, 2.2])
+                t(f"status.{row.status}", lang)] for row in rows])
 
 
 def _section(document: Document, section: TargetSection, number: int, year: str, lang: str) -> None:
@@ -111,7 +110,7 @@ def _section(document: Document, section: TargetSection, number: int, year: str,
                        t(f"status.{row.status}", lang)])
     add_table(document, [t("reports.col_period", lang), t("scorecard.col_actual", lang),
                          t("scorecard.col_target", lang), t("scorecard.col_status", lang)],
-              table_rows, bold_rows=(len(table_rows) - 1,), widths_cm=[4, 3, 3, 3.5])
+              table_rows, bold_rows=(len(table_rows) - 1,))
     add_note(document, view.rule_text)
     caption = t("reports.binding.chart_quarters", lang, name=row.indicator_name, year=year)
     add_picture(document, parts, row, lang, caption)

@@ -35,7 +35,7 @@ def build(session: Session, period: Period, *, unit_code: str | None, as_of: dat
         sections.append(gather_section(session, row, period, as_of=as_of, lang=lang, open_actions_only=True,
                                        with_analysis=True))
     on_step(t("reports.step_write", lang))
-    document = new_document(_title(period, lang), lang)
+    document = new_document(_title(period, lang), lang, dated=as_of)
     scope = scope_name(rows, unit_code, lang)
     add_note(document, t("reports.made_on", lang, date=date_text(as_of, lang), scope=scope), italic=False,
              size_pt=10)
@@ -89,8 +89,7 @@ def scorecard_table(document: Document, rows: list[ScorecardRow], lang: str) -> 
               [[t(f"status.{row.status}", lang), row.indicator_name, row.org_unit_name, _actual(row, lang),
                 target_text(row.comparator, row.target, row.target_upper, row.decimals, lang),
                 format_number(row.gap, row.decimals, lang, signed=True),
-                t("scorecard.yes", lang) if row.binding else ""] for row in rows],
-              widths_cm=[2.4, 4.2, 3.2, 2.0, 1.8, 1.4, 1.6], font_pt=9)
+                t("scorecard.yes", lang) if row.binding else ""] for row in rows], font_pt=9)
 
 
 def _section(document: Document, section: TargetSection, number: int, lang: str) -> None:
@@ -106,7 +105,8 @@ def _section(document: Document, section: TargetSection, number: int, lang: str)
     line = document.add_paragraph()
     line.paragraph_format.keep_with_next = True   # the figures stay on the page of their chart
     line.add_run(clean(" · ".join(figures))).bold = True
-    add_picture(document, view.series, row, lang, t("reports.chart_series", lang, name=row.indicator_name))
+    add_picture(document, view.series, row, lang, t("reports.chart_series", lang, name=row.indicator_name),
+                into=line)
     add_note(document, view.rule_text)
     if section.analysis:
         add_heading(document, t("reports.review.analysis_heading", lang), level=3)
