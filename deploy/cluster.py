@@ -39,6 +39,8 @@ import time
 from pathlib import Path
 from typing import Iterable
 
+import psutil
+
 if __package__ in (None, ""):  # run as a script (python deploy/cluster.py): the repository, for `deploy.*`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -207,12 +209,12 @@ def _pid_file(state_dir: Path) -> Path:
 
 
 def _running_pid(state_dir: Path) -> int | None:
+    """The supervisor's pid from its pid file, while that process runs."""
     try:
         pid = int(_pid_file(state_dir).read_text().strip())
-        os.kill(pid, 0)
-        return pid
-    except (FileNotFoundError, ValueError, ProcessLookupError):
+    except (FileNotFoundError, ValueError):
         return None
+    return pid if psutil.pid_exists(pid) else None
 
 
 def _ports(text: str) -> tuple[int, ...]:
@@ -305,17 +307,17 @@ def cmd_stop(args) -> int:
     if pid is None:
         log("not running")
         return 0
-    os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            log("stopped")
-            return 0
-        time.sleep(0.3)
-    log(f"supervisor {pid} did not stop within 60 s")
-    return 1
+    try:
+        supervisor = psutil.Process(pid)
+        supervisor.terminate()
+        supervisor.wait(timeout=60)
+    except psutil.NoSuchProcess:
+        pass
+    except psutil.TimeoutExpired:
+        log(f"supervisor {pid} did not stop within 60 s")
+        return 1
+    log("stopped")
+    return 0
 
 
 def cmd_nginx_config(args) -> int:
