@@ -6,7 +6,8 @@ break, as in the text box), `#` headings, `-`/`*`/`+` bullet lists, `1.` numbere
 other rules are switched off, so anything else is kept as the characters typed. HTML in the text is text
 too: python-docx escapes it into the XML, so `<script>` in an explanation prints as `<script>` and runs
 nowhere. Images become their alt text and address (kpi.safe_text) before parsing, so a document never
-fetches anything.
+fetches anything. That image filter stays hand-written: the pages show the same text with st.markdown, so
+it must hand back Markdown, and markdown-it-py parses Markdown but cannot write its tokens back as Markdown.
 """
 from __future__ import annotations
 
