@@ -207,12 +207,14 @@ def _pid_file(state_dir: Path) -> Path:
 
 
 def _running_pid(state_dir: Path) -> int | None:
+    """The supervisor's pid from its pid file, while that process runs."""
+    import psutil  # lazy: `nginx-config` runs with a bare Python on the proxy's machine, where psutil may not be
+
     try:
         pid = int(_pid_file(state_dir).read_text().strip())
-        os.kill(pid, 0)
-        return pid
-    except (FileNotFoundError, ValueError, ProcessLookupError):
+    except (FileNotFoundError, ValueError):
         return None
+    return pid if psutil.pid_exists(pid) else None
 
 
 def _ports(text: str) -> tuple[int, ...]:
@@ -300,22 +302,24 @@ def cmd_start(args) -> int:
 
 
 def cmd_stop(args) -> int:
+    import psutil  # lazy: `nginx-config` runs with a bare Python on the proxy's machine, where psutil may not be
+
     state_dir = Path(args.state_dir).resolve()
     pid = _running_pid(state_dir)
     if pid is None:
         log("not running")
         return 0
-    os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            log("stopped")
-            return 0
-        time.sleep(0.3)
-    log(f"supervisor {pid} did not stop within 60 s")
-    return 1
+    try:
+        supervisor = psutil.Process(pid)
+        supervisor.terminate()
+        supervisor.wait(timeout=60)
+    except psutil.NoSuchProcess:
+        pass
+    except psutil.TimeoutExpired:
+        log(f"supervisor {pid} did not stop within 60 s")
+        return 1
+    log("stopped")
+    return 0
 
 
 def cmd_nginx_config(args) -> int:

@@ -1,6 +1,6 @@
 """Running the cluster's processes: each started to die with the process that started it
 (PR_SET_PDEATHSIG), its health asked, its log's tail shown, its whole group stopped, and the memory
-of a process and its descendants read from /proc.
+of a process and its descendants read (psutil).
 """
 from __future__ import annotations
 
@@ -32,33 +32,24 @@ def die_with_parent_of(parent: int):
 
 
 def descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
+    """Every process under `pid` (children, theirs, ...); none once it has ended."""
+    import psutil  # lazy: `nginx-config` runs with a bare Python on the proxy's machine, where psutil may not be
+
+    try:
+        return [child.pid for child in psutil.Process(pid).children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return []
 
 
 def rss_kib(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in KiB (VmRSS of /proc/<pid>/status)."""
+    """Resident memory of a process and all its descendants, in KiB; one that ends meanwhile counts 0."""
+    import psutil  # lazy: `nginx-config` runs with a bare Python on the proxy's machine, where psutil may not be
+
     total = 0
     for each in [pid, *descendants(pid)]:
         try:
-            for line in Path(f"/proc/{each}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
+            total += psutil.Process(each).memory_info().rss // 1024
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
             pass
     return total
 

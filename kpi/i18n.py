@@ -6,10 +6,14 @@ A missing key shows as the key itself, and a test keeps the two catalogues' keys
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 import tomllib
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from babel import Locale
+from babel.numbers import NumberPattern, parse_pattern
 
 from .domain.evaluate import round_half_up
 
@@ -54,16 +58,33 @@ def format_number(value: float | None, decimals: int = 0, lang: str = DEFAULT_LA
     """67.5 -> "67,5" in Finnish, "67.5" in English; thousands grouped (Finnish: narrow no-break space)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
+    # Rounded here (half up, as the targets are judged) and handed over as the decimal digits Python
+    # writes for it, so Babel's own half-even rounding never applies; Babel groups and puts in the
+    # locale's symbols. The sign is ours: none for a value that rounds to zero, "+" when asked.
     rounded = round_half_up(float(value), decimals)
-    text = f"{abs(rounded):,.{decimals}f}"
+    locale = _locale(lang)
+    text = _pattern(decimals).apply(Decimal(f"{abs(rounded):.{decimals}f}"), locale)
     if lang == "fi":
-        text = text.replace(",", "\u202f").replace(".", ",")
+        # CLDR groups Finnish with a no-break space; the app writes the narrower U+202F (as Finnish
+        # typography sets it), which a number never breaks at either.
+        text = text.replace("\u00a0", "\u202f")
     sign = ""
     if rounded < 0:
-        sign = "−" if lang == "fi" else "-"
+        sign = locale.number_symbols["latn"]["minusSign"]   # "−" (U+2212) in Finnish, "-" in English
     elif signed and rounded > 0:
         sign = "+"
     return sign + text
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse("fi" if lang == "fi" else "en")   # any other language reads as English, as before
+
+
+@cache
+def _pattern(decimals: int) -> NumberPattern:
+    """Grouped thousands and exactly `decimals` decimals, in the locale's symbols."""
+    return parse_pattern("#,##0" + ("." + "0" * decimals if decimals > 0 else ""))
 
 
 def format_percent(value: float | None, decimals: int = 0, lang: str = DEFAULT_LANGUAGE) -> str:

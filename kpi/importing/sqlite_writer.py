@@ -1,8 +1,8 @@
 """Writing an import's rows on SQLite: multi-row INSERT ... VALUES statements on the driver's cursor.
 
-What every row of a chunk shares (the actor, the time, the source) is written into the statement as
-literals, so only what differs is bound; `SqliteWriter` says why, and why a big file's import raises
-the connection's page cache for as long as it holds the connection.
+What every row of a chunk shares (the actor, the time, the source) is bound once per statement, so only
+what differs is bound row by row; `SqliteWriter` says why, and why a big
+file's import raises the connection's page cache for as long as it holds the connection.
 """
 from __future__ import annotations
 
@@ -17,16 +17,16 @@ from .rows import Stored
 from .writer import HISTORY_COLUMNS, MEASUREMENT_COLUMNS, Writer
 
 
-def _sqlite_text(text: str) -> str:
-    """A string as an SQLite literal (a NUL, which SQL text cannot hold, as char(0))."""
-    return "'" + text.replace("'", "''").replace("\x00", "' || char(0) || '") + "'"
+# What every row shares, bound once per statement as the one row of `s` (see `_statement`).
+_ACTOR, _WHEN, _SOURCE, _IMPORT = "s.actor", "s.at", "s.source", "s.import_id"
+_SHARED = 4
 
 
 class SqliteWriter(Writer):
     """Multi-row INSERT ... VALUES statements (a few thousand rows each: one statement step instead of one
-    per row), with what every row shares written into the statement as literals and one statement per
-    pattern of empty numbers and comment, so that only what differs is bound (binding None costs the
-    sqlite3 module more than any value).
+    per row), with what every row shares bound once per statement (not written into it as literals) and
+    one statement per pattern of empty numbers and comment, so that only what differs is
+    bound row by row (binding None costs the sqlite3 module more than any value).
 
     For a big file (16 MB and more) the connection's page cache is raised for the import, to twice the
     file's size within 64..128 MB: with SQLite's default 2 MB the indexes' pages of a few million rows are
@@ -44,15 +44,13 @@ class SqliteWriter(Writer):
         self.connection = session.connection()
         if file_size >= self.BIG_FILE:
             _raise_cache(self.connection, min(self.MAX_CACHE_KIB, max(64 * 1024, 2 * file_size // 1024)))
-        when = _sqlite_text(self._bind("created_at")(self.now))
-        actor = _sqlite_text(self.actor)
-        self._constants = {"period_label": "''", "source": _sqlite_text(self.source), "synthetic": "0",
-                           "created_by": actor, "created_at": when, "updated_by": actor, "updated_at": when,
-                           "version": "1"}
-        self._history_row = (f"(?, ?, ?, ?, 'create', {actor}, {when}, {_sqlite_text(self.source)}, '', ?, "
-                             f"{int(self.import_id)})")
-        self._patterns: dict[tuple[bool, ...], tuple[str, object, int]] = {}
-        self._statements: dict[tuple[str, int], str] = {}
+        self._shared = [self.actor, self._bind("created_at")(self.now), self.source, self.import_id]
+        self._constants = {"period_label": "''", "source": _SOURCE, "synthetic": "0", "created_by": _ACTOR,
+                           "created_at": _WHEN, "updated_by": _ACTOR, "updated_at": _WHEN, "version": "1"}
+        self._history_row = ("v.column1", "v.column2", "v.column3", "v.column4", "'create'", _ACTOR, _WHEN,
+                             _SOURCE, "''", "v.column5", _IMPORT)
+        self._patterns: dict[tuple[bool, ...], tuple[tuple[str, ...], object, int]] = {}
+        self._statements: dict[tuple[tuple[str, ...], int], str] = {}
         self._next_id: int | None = None
         try:
             self._max_variables = self.connection.connection.driver_connection.getlimit(
@@ -60,9 +58,10 @@ class SqliteWriter(Writer):
         except AttributeError:
             self._max_variables = 999  # the smallest SQLite has had
 
-    def _pattern(self, empty: tuple[bool, ...]) -> tuple[str, object, int]:
+    def _pattern(self, empty: tuple[bool, ...]) -> tuple[tuple[str, ...], object, int]:
         """For rows whose value, numerator, denominator, weight and comment are empty as `empty` says: the
-        VALUES tuple of one row, the function picking its bound values out of a full row, and their count."""
+        columns of one row (v.columnN where the row's own value is bound), the function picking those values out
+        of a full row, and their count."""
         found = self._patterns.get(empty)
         if found is None:
             values, picked = [], []
@@ -74,25 +73,25 @@ class SqliteWriter(Writer):
                     if empty[("value", "numerator", "denominator", "weight", "comment").index(column)]:
                         values.append("''" if column == "comment" else "NULL")
                         continue
-                values.append("?")
                 picked.append(position)
+                values.append(f"v.column{len(picked)}")
             pick = (lambda full, at=picked[0]: (full[at],)) if len(picked) == 1 else _itemgetter(picked)
-            found = self._patterns[empty] = (f"({', '.join(values)})", pick, len(picked))
+            found = self._patterns[empty] = (tuple(values), pick, len(picked))
         return found
 
-    def _insert(self, table: str, columns: tuple[str, ...], row_sql: str, width: int, flat: list) -> None:
-        """INSERT the rows whose bound values are `flat` (`width` each), many rows per statement."""
-        per_statement = max(1, min(self.ROWS_PER_STATEMENT, self._max_variables // width))
+    def _insert(self, table: str, columns: tuple[str, ...], row: tuple[str, ...], width: int, flat: list) -> None:
+        """INSERT the rows whose own bound values are `flat` (`width` each), many rows per statement."""
+        per_statement = max(1, min(self.ROWS_PER_STATEMENT, (self._max_variables - _SHARED) // width))
         step = per_statement * width
         for start in range(0, len(flat), step):
             part = flat[start:start + step]
             count = len(part) // width
-            sql = self._statements.get((row_sql, count))
+            sql = self._statements.get((row, count))
             if sql is None:
-                sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row_sql] * count)}"
+                sql = _statement(table, columns, row, width, count)
                 if count == per_statement:  # the last, shorter statement of a chunk is not kept
-                    self._statements[(row_sql, count)] = sql
-            _execute(self.session, sql, part)
+                    self._statements[(row, count)] = sql
+            _execute(self.session, sql, self._shared + part)
 
     def _create(self, rows: list[tuple]) -> None:
         connection = self.connection
@@ -114,8 +113,8 @@ class SqliteWriter(Writer):
                                       denominator, weight, comment)))
             history += (measurement_id, ind.id, unit.id, code, after)
         for empty, (flat, _pick) in groups.items():
-            row_sql, _pick, width = self._pattern(empty)
-            self._insert("measurement", MEASUREMENT_COLUMNS, row_sql, width, flat)
+            row, _pick, width = self._pattern(empty)
+            self._insert("measurement", MEASUREMENT_COLUMNS, row, width, flat)
         self._insert("measurement_change", HISTORY_COLUMNS, self._history_row, 5, history)
 
     def _change(self, rows: list[tuple[tuple, Stored]]) -> None:
@@ -181,6 +180,16 @@ def _execute(session: Session, sql: str, parameters) -> None:
         raise sa.exc.DBAPIError.instance(sql, None, error, dbapi.Error, dialect=connection.dialect) from error
     finally:
         cursor.close()
+
+
+def _statement(table: str, columns: tuple[str, ...], row: tuple[str, ...], width: int, count: int) -> str:
+    """INSERT of `count` rows of `width` bound values each (v.column1...), with what they share bound once
+    first (s.actor...). CROSS JOIN keeps the rows in file order: SQLite makes its left side the outer loop.
+    (SQLite's numbered parameters, ?1 named in every row, parse in time growing with the square of the
+    row count: an import took twice as long.)"""
+    rows = ", ".join(["(" + ", ".join(["?"] * width) + ")"] * count)
+    return (f"WITH s(actor, at, source, import_id) AS (SELECT ?, ?, ?, ?) "
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(row)} FROM s CROSS JOIN (VALUES {rows}) AS v")
 
 
 def _itemgetter(positions: list[int]):

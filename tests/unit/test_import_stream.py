@@ -249,8 +249,11 @@ def test_a_row_checked_by_lookups_is_the_row_the_store_rules_give():
 
 
 def test_the_writers_pick_only_what_differs_between_rows():
-    """SQLite statements: one per pattern of empty fields; constants are literals, safely quoted."""
-    assert sqlite_writer._sqlite_text("a'b\x00c") == "'a''b' || char(0) || 'c'"
+    """SQLite statements: one per pattern of empty fields; what rows share is bound once, before the rows'
+    own values, and no text of the file or the actor is in the statement."""
+    assert sqlite_writer._statement("t", ("a", "b", "c"), ("v.column1", "s.actor", "NULL"), 1, 2) == (
+        "WITH s(actor, at, source, import_id) AS (SELECT ?, ?, ?, ?) INSERT INTO t (a, b, c) "
+        "SELECT v.column1, s.actor, NULL FROM s CROSS JOIN (VALUES (?), (?)) AS v")
 
 
 @pytest.mark.parametrize("fields", [
