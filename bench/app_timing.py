@@ -13,7 +13,8 @@ import os
 from datetime import date
 from pathlib import Path
 
-from kpi import db, scorecard
+from kpi import db
+from kpi.features import scorecard
 from kpi.domain.periods import Period
 
 from .timing import Timed, timed
@@ -35,7 +36,7 @@ def fetch_floor(session, statement) -> int:
 
 
 def time_floor(engine, year: int, repeat: int, *, from_values: bool = True) -> Timed:
-    """The database alone, on the statement `kpi.scorecard.scorecard_statement` gives (built untimed:
+    """The database alone, on the statement `kpi.features.scorecard.scorecard_statement` gives (built untimed:
     reading the targets and the tree is not the database's aggregate work); returns the rows fetched.
 
     from_values=True: the one query that sums the stored values into what the scorecard needs, the

@@ -39,7 +39,7 @@ from sqlalchemy import func  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
 from kpi import db, store  # noqa: E402
-from kpi.demo import load_demo  # noqa: E402
+from kpi.admin.demo import load_demo  # noqa: E402
 from kpi.importing import open_table, preview, run_import  # noqa: E402
 from kpi.models import Measurement, MeasurementChange, OrgUnit  # noqa: E402
 from kpi.store import schema  # noqa: E402

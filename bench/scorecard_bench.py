@@ -20,9 +20,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kpi import db, store  # noqa: E402
-from kpi.demo import load_demo  # noqa: E402
+from kpi.admin.demo import load_demo  # noqa: E402
 from kpi.domain.periods import parse_period  # noqa: E402
-from kpi.scorecard import build_scorecard  # noqa: E402
+from kpi.features.scorecard import build_scorecard  # noqa: E402
 from kpi.store import schema  # noqa: E402
 
 

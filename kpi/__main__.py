@@ -1,6 +1,6 @@
 """`python -m kpi ...`"""
 import sys
 
-from kpi.cli import main
+from kpi.admin.cli import main
 
 sys.exit(main())

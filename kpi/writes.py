@@ -21,8 +21,9 @@ from typing import Any, Iterator
 
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import data_grid, store
-from . import target_form as tf
+from .features import data_grid
+from . import store
+from .features import target_form as tf
 from .access import people
 from .domain.roles import Actor
 from .importing import run_import

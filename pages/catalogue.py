@@ -11,7 +11,7 @@ from kpi.plain_text import escape_markdown
 from kpi.domain.vocabulary import Aggregation, Direction, Nature, Timing
 from kpi.errors import InputError
 from kpi.i18n import catalogue, format_number, t
-from kpi.present import unit_label
+from kpi.presentation.present import unit_label
 from kpi.ui import data, data_upkeep
 from kpi.ui.actor import current_actor
 from kpi.ui.context import current_language, leave_legacy_pages_mode, session

@@ -5,11 +5,13 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from kpi import data_grid, export, writes
+from kpi.features import data_grid
+from kpi.reports import export
+from kpi import writes
 from kpi.plain_text import escape_markdown
 from kpi.errors import InputError
 from kpi.i18n import format_number, t
-from kpi.present import unit_label
+from kpi.presentation.present import unit_label
 from kpi.ui import data, data_upkeep
 from kpi.ui.actor import current_actor
 from kpi.ui.context import current_language, leave_legacy_pages_mode, session

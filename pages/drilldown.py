@@ -4,15 +4,15 @@ import pandas as pd
 import streamlit as st
 
 from kpi.plain_text import escape_markdown
-from kpi.analysis_text import analysis_markdown
+from kpi.features.analysis_text import analysis_markdown
 from kpi.ui import chart_specs
 from kpi.domain.explanations import needs_explanation
 from kpi.domain.periods import PeriodParseError, parse_period
 from kpi.domain.vocabulary import ActionState, Status
 from kpi.errors import InputError
 from kpi.i18n import format_number, t
-from kpi.present import status_label, target_text, value_text
-from kpi.safe_text import safe_markdown
+from kpi.presentation.present import status_label, target_text, value_text
+from kpi.presentation.safe_text import safe_markdown
 from kpi.ui import data
 from kpi.ui import shortfall_widgets as sw
 from kpi.ui.actor import current_actor

@@ -5,8 +5,8 @@ import streamlit as st
 from kpi.plain_text import escape_markdown
 from kpi.ui import chart_specs
 from kpi.i18n import format_number, t
-from kpi.present import STATUS_ICON, target_text, value_text
-from kpi.scorecard import agenda
+from kpi.presentation.present import STATUS_ICON, target_text, value_text
+from kpi.features.scorecard import agenda
 from kpi.ui import data
 from kpi.ui.context import current_language, leave_legacy_pages_mode
 from kpi.ui.links import DRILLDOWN_PAGE, drilldown_params

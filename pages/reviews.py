@@ -7,7 +7,7 @@ import streamlit as st
 from kpi import writes
 from kpi.errors import InputError
 from kpi.i18n import t
-from kpi.safe_text import safe_markdown
+from kpi.presentation.safe_text import safe_markdown
 from kpi.plain_text import escape_markdown
 from kpi.clock import day_text, when_text
 from kpi.ui import data, data_reviews

@@ -4,8 +4,8 @@ import streamlit as st
 
 from kpi.plain_text import escape_markdown
 from kpi.i18n import t
-from kpi.present import STATUS_COLOUR, scorecard_frame, status_label
-from kpi.scorecard import filter_rows, summarise
+from kpi.presentation.present import STATUS_COLOUR, scorecard_frame, status_label
+from kpi.features.scorecard import filter_rows, summarise
 from kpi.ui import data
 from kpi.ui import shortfall_widgets as sw
 from kpi.ui.context import current_language, leave_legacy_pages_mode

@@ -2,7 +2,7 @@
 (a reason required, refused when someone else saved meanwhile), retirement from a period, and its history."""
 import streamlit as st
 
-from kpi import target_form as tf
+from kpi.features import target_form as tf
 from kpi import writes
 from kpi.clock import day_text, when_text
 from kpi.plain_text import escape_markdown

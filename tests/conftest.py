@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from kpi import db
-from kpi.demo import load_demo
+from kpi.admin.demo import load_demo
 from kpi.store import schema
 
 IN_CI = os.environ.get("CI", "").lower() == "true"

@@ -3,7 +3,7 @@ period to meet its target, the projection at the rate so far, and whether the ta
 (or is secured) within the indicator's valid range.
 
 Plain arithmetic on the rollups (`kpi.domain.rollup`), per aggregation rule; the formulas are beside
-each branch of `required_pace`. `kpi.analysis` gathers the rollups and calls `running_pace`.
+each branch of `required_pace`. `kpi.features.analysis` gathers the rollups and calls `running_pace`.
 """
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ The rule behind the sentence: a problem (no value could be given) is said first;
 indicator's rule: a ratio from the totals of its parts (never the mean of the parts' ratios), a weighted
 mean with its total weight, a stock as the latest reading (units added), a count as a sum.
 
-On plain values: `how_combined` reads the rollup and the aggregation rule; `kpi.explain` puts the figures
+On plain values: `how_combined` reads the rollup and the aggregation rule; `kpi.features.explain` puts the figures
 into the catalogue's words.
 """
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """How much each part (a quarter, a month, a child unit) moved a whole below or above its target.
 
-Plain arithmetic on rollups (`kpi.domain.rollup.Rollup`) and a target rule; `kpi.analysis` gathers the
-rollups and `kpi.analysis_text` words the result. All signed so that negative = pulled the result below
+Plain arithmetic on rollups (`kpi.domain.rollup.Rollup`) and a target rule; `kpi.features.analysis` gathers the
+rollups and `kpi.features.analysis_text` words the result. All signed so that negative = pulled the result below
 the target:
 
 - Ratio of totals and weighted mean. The whole is W = Σ wᵢvᵢ / Σ wᵢ (wᵢ = the part's denominator, or its

@@ -4,7 +4,7 @@ A target judges a period when it was set for that period or, for indicators that
 lengths, for a period containing it (`kpi.domain.evaluate.target_applies`); and when it was not retired
 before the period ended. Of those, the narrowest wins: a quarter's own target beats the year's.
 
-On plain values: `TargetSpan` holds the two facts the choice reads. `kpi.judging.applicable_target` hands
+On plain values: `TargetSpan` holds the two facts the choice reads. `kpi.features.judging.applicable_target` hands
 the stored targets in and gets the chosen one back.
 """
 from __future__ import annotations

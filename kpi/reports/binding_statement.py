@@ -17,9 +17,9 @@ from sqlmodel import Session
 from ..domain.explanations import needs_explanation
 from ..domain.periods import Period, PeriodKind
 from ..i18n import format_number, t
-from ..present import target_text, value_text
-from ..present import unit_label as unit_text
-from ..scorecard import ScorecardRow, build_scorecard
+from ..presentation.present import target_text, value_text
+from ..presentation.present import unit_label as unit_text
+from ..features.scorecard import ScorecardRow, build_scorecard
 from . import Progress, ReportError
 from .common import (TargetSection, add_heading, add_note, add_table, add_text, date_text, gather_section,
                      new_document, to_bytes)

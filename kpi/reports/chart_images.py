@@ -1,6 +1,6 @@
 """The app's own charts as PNG images for documents, drawn offline by vl-convert (no browser, no network).
 
-The chart is `kpi.charts.series_chart`, the one the meeting shows, so paper and screen agree. On screen
+The chart is `kpi.presentation.charts.series_chart`, the one the meeting shows, so paper and screen agree. On screen
 it takes the container's width; on paper it gets a fixed size that fits an A4 text column.
 """
 from __future__ import annotations
@@ -10,9 +10,9 @@ import logging
 
 import vl_convert
 
-from ..charts import series_chart
+from ..presentation.charts import series_chart
 from ..plain_text import drawable_strings
-from ..views import Point
+from ..features.views import Point
 
 WIDTH_PX, HEIGHT_PX = 560, 240   # the plot area; legend and axis labels come on top
 SCALE = 2                        # twice the pixels: sharp when printed at 15 cm

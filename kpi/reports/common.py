@@ -19,14 +19,15 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt, RGBColor
 from sqlmodel import Session
 
-from .. import followups, store
-from ..analysis import build_analysis
-from ..analysis_text import analysis_markdown
+from ..features import followups
+from .. import store
+from ..features.analysis import build_analysis
+from ..features.analysis_text import analysis_markdown
 from ..domain.periods import Period
-from ..drilldown import Drilldown, build_drilldown
-from ..followups import ActionView, ExplanationView
+from ..features.drilldown import Drilldown, build_drilldown
+from ..features.followups import ActionView, ExplanationView
 from ..i18n import t
-from ..scorecard import ScorecardRow
+from ..features.scorecard import ScorecardRow
 from .table_widths import column_widths
 
 # Characters XML 1.0 cannot hold (python-docx refuses them): a pasted control character must not

@@ -9,9 +9,9 @@ from docx.shared import Cm
 from docx.text.paragraph import Paragraph
 
 from ..i18n import t
-from ..present import target_text, value_text
-from ..scorecard import ScorecardRow
-from ..views import Point
+from ..presentation.present import target_text, value_text
+from ..features.scorecard import ScorecardRow
+from ..features.views import Point
 from .chart_images import series_png
 from .common import TargetSection, action_state, add_note, add_table, add_text, clean, date_text
 from .markdown_docx import add_markdown

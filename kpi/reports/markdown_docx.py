@@ -5,7 +5,7 @@ break, as in the text box), `#` headings, `-`/`*`/`+` bullet lists, `1.` numbere
 **bold**, *italic*, `code`, links (written out as "text (address)") and backslash escapes. The parser's
 other rules are switched off, so anything else is kept as the characters typed. HTML in the text is text
 too: python-docx escapes it into the XML, so `<script>` in an explanation prints as `<script>` and runs
-nowhere. Images become their alt text and address (kpi.safe_text) before parsing, so a document never
+nowhere. Images become their alt text and address (kpi.presentation.safe_text) before parsing, so a document never
 fetches anything. That image filter stays hand-written: the pages show the same text with st.markdown, so
 it must hand back Markdown, and markdown-it-py parses Markdown but cannot write its tokens back as Markdown.
 """
@@ -16,7 +16,7 @@ from docx.text.paragraph import Paragraph
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ..safe_text import safe_markdown
+from ..presentation.safe_text import safe_markdown
 from .common import clean
 
 # CommonMark, less what the editor does not offer: indented and fenced code, HTML, link reference

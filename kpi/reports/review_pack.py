@@ -14,8 +14,8 @@ from sqlmodel import Session
 from ..domain.explanations import needs_explanation
 from ..domain.periods import Period, PeriodKind
 from ..i18n import format_number, t
-from ..present import target_text, value_text
-from ..scorecard import ScorecardRow, agenda, build_scorecard, summarise
+from ..presentation.present import target_text, value_text
+from ..features.scorecard import ScorecardRow, agenda, build_scorecard, summarise
 from . import Progress
 from .common import (TargetSection, add_heading, add_note, add_table, add_text, clean, date_text, gather_section,
                      new_document, to_bytes)

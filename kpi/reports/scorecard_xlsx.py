@@ -1,7 +1,7 @@
 """The scorecard as a spreadsheet (XLSX): one row per target, status in words, figures as numbers.
 
 Names of indicators and units are typed by people, so every text cell goes through the export's
-formula guard (`kpi.export.safe_text`): "=HYPERLINK(...)" as a unit's name stays text in the board's copy.
+formula guard (`kpi.reports.export.safe_text`): "=HYPERLINK(...)" as a unit's name stays text in the board's copy.
 Numbers stay numbers (formatted to the indicator's decimals), so the sheet can be sorted and summed.
 """
 from __future__ import annotations
@@ -17,12 +17,12 @@ from openpyxl.utils import get_column_letter
 from sqlmodel import Session
 
 from ..domain.periods import Period
-from ..export import FORMULA_STARTS, safe_text
+from .export import FORMULA_STARTS, safe_text
 from ..i18n import t
 from ..plain_text import drawable
-from ..present import target_text
-from ..present import unit_label as unit_text
-from ..scorecard import ScorecardRow, build_scorecard
+from ..presentation.present import target_text
+from ..presentation.present import unit_label as unit_text
+from ..features.scorecard import ScorecardRow, build_scorecard
 from . import Progress
 
 # Light tints of the status colours: the word carries the meaning, the tint helps the eye.

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..charts import breakdown_chart, series_chart
+from ..presentation.charts import breakdown_chart, series_chart
 from ..plain_text import drawable_strings
-from ..views import Point
+from ..features.views import Point
 
 
 @st.cache_data(show_spinner=False, max_entries=300)
@@ -22,10 +22,10 @@ def _spec(kind: str, points: tuple[Point, ...], lang: str, decimals: int, unit_l
 
 
 def series(points: list[Point], *, lang: str, decimals: int, unit_label: str) -> dict:
-    """`kpi.charts.series_chart` as a spec."""
+    """`kpi.presentation.charts.series_chart` as a spec."""
     return _spec("series", tuple(points), lang, decimals, unit_label)
 
 
 def breakdown(points: list[Point], *, lang: str, decimals: int, unit_label: str) -> dict:
-    """`kpi.charts.breakdown_chart` as a spec (clicking a bar selects its key, parameter "pick")."""
+    """`kpi.presentation.charts.breakdown_chart` as a spec (clicking a bar selects its key, parameter "pick")."""
     return _spec("breakdown", tuple(points), lang, decimals, unit_label)

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from .. import db, store
 from ..domain.roles import Actor, Role
-from ..demo import load_demo
+from ..admin.demo import load_demo
 from ..errors import DatabaseUnavailable
 from ..i18n import LANGUAGES, t
 from ..settings import PROJECT_ROOT, Settings, get_settings

@@ -10,11 +10,12 @@ from datetime import date
 
 import streamlit as st
 
-from .. import followups, store
-from ..analysis import build_analysis
+from ..features import followups
+from .. import store
+from ..features.analysis import build_analysis
 from ..domain.periods import Period, parse_period, reporting_periods
-from ..drilldown import Drilldown, build_drilldown
-from ..scorecard import ScorecardRow, build_scorecard
+from ..features.drilldown import Drilldown, build_drilldown
+from ..features.scorecard import ScorecardRow, build_scorecard
 from ..settings import get_settings
 from .context import data_version, session
 
@@ -75,7 +76,7 @@ def indicator_names(lang: str) -> dict[str, str]:
     return _indicator_names(get_settings().database_url, data_version(), lang)
 
 
-# --- Shortfall follow-ups: explanations, corrective actions, earlier decisions (kpi.followups) ---
+# --- Shortfall follow-ups: explanations, corrective actions, earlier decisions (kpi.features.followups) ---
 
 @st.cache_data(show_spinner=False, max_entries=200)
 def _followups(url: str, version: str, period_code: str, unit_code: str | None, lang: str, today: date):
@@ -141,6 +142,6 @@ def _analysis(url: str, version: str, indicator: str, period_code: str, unit_cod
 
 
 def analysis(indicator: str, period: Period, unit_code: str | None, lang: str):
-    """The automatic analysis (kpi.analysis.ShortfallAnalysis, or None) of one indicator and period."""
+    """The automatic analysis (kpi.features.analysis.ShortfallAnalysis, or None) of one indicator and period."""
     return _analysis(get_settings().database_url, data_version(), indicator, period.code, unit_code, lang,
                      date.today())

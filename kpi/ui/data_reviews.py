@@ -9,9 +9,10 @@ from datetime import date, datetime
 
 import streamlit as st
 
-from .. import followups, store
+from ..features import followups
+from .. import store
 from ..errors import InputError
-from ..followups import ActionView, DecisionView
+from ..features.followups import ActionView, DecisionView
 from ..settings import get_settings
 from . import data
 from .context import session

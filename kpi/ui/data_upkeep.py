@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .. import data_grid, export, store
-from .. import target_form as tf
+from ..features import data_grid
+from ..reports import export
+from .. import store
+from ..features import target_form as tf
 from ..access import people
 from ..store.guard import AccessDenied
 from ..domain.roles import Actor

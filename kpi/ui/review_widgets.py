@@ -4,7 +4,7 @@ and meeting mode's compact follow-up controls (the session being held, the expla
 corrective actions, the earlier decisions, and a form to record a decision or an action on the target shown).
 
 Text people wrote (explanations, decisions, action titles, notes) goes through
-`kpi.safe_text.safe_markdown` into `st.markdown`, never with `unsafe_allow_html`; names and titles that
+`kpi.presentation.safe_text.safe_markdown` into `st.markdown`, never with `unsafe_allow_html`; names and titles that
 are not meant as Markdown go through `escape_markdown`. Writes run as callbacks through `kpi.writes`, one transaction each; an
 `InputError` is shown in the user's language and nothing is written.
 """
@@ -19,10 +19,10 @@ from ..clock import day_text, when_text
 from ..domain.explanations import needs_explanation
 from ..domain.vocabulary import ActionState, ExplanationState
 from ..errors import InputError
-from ..followups import ActionView, DecisionView, ExplanationView
+from ..features.followups import ActionView, DecisionView, ExplanationView
 from ..i18n import t
-from ..safe_text import safe_markdown
-from ..scorecard import ScorecardRow
+from ..presentation.safe_text import safe_markdown
+from ..features.scorecard import ScorecardRow
 from ..plain_text import escape_markdown
 from . import data
 from .actor import current_actor

@@ -1,7 +1,7 @@
 """What a shortfall carries, drawn for a page: the explanation (shown, written, approved), and the
 corrective actions (listed, added, moved on). Used by the drill-down, the scorecard and meeting mode.
 
-Text people wrote always goes through `kpi.safe_text.safe_markdown` into `st.markdown` without
+Text people wrote always goes through `kpi.presentation.safe_text.safe_markdown` into `st.markdown` without
 `unsafe_allow_html`, so typed HTML shows as the characters typed. Writes run as callbacks (before the
 page is drawn, so they may reset their forms' fields) through `kpi.writes`, one transaction each, against the version the form
 was loaded from: a save over someone else's newer text is refused, their text is shown and the user's
@@ -21,9 +21,9 @@ from .. import writes
 from ..clock import day_text, when_text
 from ..domain.vocabulary import ActionState, ExplanationState
 from ..errors import InputError
-from ..followups import ActionView, ExplanationView
+from ..features.followups import ActionView, ExplanationView
 from ..i18n import t
-from ..safe_text import safe_markdown
+from ..presentation.safe_text import safe_markdown
 from ..plain_text import escape_markdown
 from . import data_upkeep
 from .actor import current_actor

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from kpi import store
 from kpi.models import Explanation, ReviewSession
-from kpi.safe_text import safe_markdown
+from kpi.presentation.safe_text import safe_markdown
 from tests.app.helpers import other_session
 
 SAVED = "![a](" * 2400                 # 12 000 characters: under an explanation's limit; the old regex took minutes

@@ -101,17 +101,17 @@ def test_demo_load_if_empty_succeeds_quietly_on_a_database_with_data(demo_url):
 
 def test_backup_and_restore_on_the_command_line(tmp_path, monkeypatch, capsys):
     """db backup, then a change, then db restore: the scorecard is the one from the backup."""
-    from kpi.cli import main
+    from kpi.admin.cli import main
 
     monkeypatch.setenv("KPI_DATABASE_URL", f"sqlite:///{tmp_path / 'kpi.sqlite3'}")
     assert main(["--lang", "en", "db", "upgrade"]) == 0
     assert main(["--lang", "en", "demo", "load"]) == 0
     assert main(["--lang", "en", "scorecard", "--period", "2020", "--format", "json"]) == 0
     capsys.readouterr()
-    assert main(["--lang", "en", "db", "backup", str(tmp_path / "kpi.backup")]) == 0
+    assert main(["--lang", "en", "db", "backup", str(tmp_path / "kpi.admin.backup")]) == 0
     assert "Backup written" in capsys.readouterr().out
     assert main(["--lang", "en", "demo", "load", "--replace"]) == 0  # the data is rewritten meanwhile
-    assert main(["--lang", "en", "db", "restore", str(tmp_path / "kpi.backup")]) == 0
+    assert main(["--lang", "en", "db", "restore", str(tmp_path / "kpi.admin.backup")]) == 0
     assert "restored" in capsys.readouterr().out
     assert main(["--lang", "en", "db", "restore", str(tmp_path / "missing.backup")]) == 2
     err = capsys.readouterr().err

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from kpi import cli
-from kpi.cli import LINE_LIMIT, main
+from kpi.admin import cli
+from kpi.admin.cli import LINE_LIMIT, main
 
 ROOT = Path(__file__).resolve().parents[2]
 LONG = "9" * 100_000
@@ -40,8 +40,8 @@ def _cases(folder: Path, live: str) -> dict[str, list[str]]:
     file = folder / "plain.txt"
     file.write_text("x", encoding="utf-8")
     return {
-        "backup into /proc (refused even for root)": ["db", "backup", "/proc/kpi.backup"],
-        "backup under a regular file": ["db", "backup", str(file / "kpi.backup")],
+        "backup into /proc (refused even for root)": ["db", "backup", "/proc/kpi.admin.backup"],
+        "backup under a regular file": ["db", "backup", str(file / "kpi.admin.backup")],
         "backup onto a folder": ["db", "backup", str(folder)],
         "backup onto a pipe": ["db", "backup", str(fifo)],
         "backup onto the database itself": ["db", "backup", live],
@@ -102,12 +102,12 @@ def _assert_one_clean_line(err: str) -> None:
 
 def test_backup_onto_read_only_storage_in_a_real_process(demo_url):
     """The issue's case as a person runs it: before, a traceback and exit status 1."""
-    done = subprocess.run([sys.executable, "-m", "kpi", "db", "backup", "/proc/kpi.backup"], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-m", "kpi", "db", "backup", "/proc/kpi.admin.backup"], cwd=ROOT,
                           env=dict(os.environ, KPI_DATABASE_URL=demo_url, KPI_DEFAULT_LANGUAGE="en"),
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and done.stdout == ""
     _assert_one_clean_line(done.stderr)
-    assert "/proc/kpi.backup" in done.stderr
+    assert "/proc/kpi.admin.backup" in done.stderr
 
 
 def test_a_database_with_an_unknown_schema_revision_is_one_line(tmp_path, monkeypatch, capsys):

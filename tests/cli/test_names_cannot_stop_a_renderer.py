@@ -129,7 +129,7 @@ DRAW_EACH_CLASS = """
 import sys
 from datetime import date
 from kpi.reports.chart_images import series_png
-from kpi.views import Point
+from kpi.features.views import Point
 
 for code_point in sys.argv[1:]:
     label = chr(int(code_point))

@@ -9,7 +9,7 @@ from sqlmodel import select
 from kpi import db, store
 from kpi.access import (LOCK_SECONDS, MAX_FAILURES, AccessDenied, Actor, Role, access_log, actor_for, add_person,
                         authenticate, disable_person, list_people, set_password, set_role)
-from kpi.demo import load_demo
+from kpi.admin.demo import load_demo
 from kpi.importing import run_import
 from kpi.models import CorrectiveAction, Explanation, Measurement, Person, ReviewSession, utc_now
 

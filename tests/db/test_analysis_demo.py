@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 
 from kpi import db, store
-from kpi.analysis import build_analysis
-from kpi.analysis_text import analysis_text
-from kpi.demo import DEMO_DIR
+from kpi.features.analysis import build_analysis
+from kpi.features.analysis_text import analysis_text
+from kpi.admin.demo import DEMO_DIR
 from kpi.domain.periods import parse_period
 
 AS_OF = date(2026, 11, 23)  # 2026 is under way: Q1–Q3 reported, Q4 to come

@@ -6,11 +6,11 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from kpi import db, store
-from kpi.backup import BackupError, backup, restore
-from kpi.demo import load_demo
+from kpi.admin.backup import BackupError, backup, restore
+from kpi.admin.demo import load_demo
 from kpi.domain.periods import parse_period
 from kpi.models import Measurement, TargetChange
-from kpi.scorecard import build_scorecard
+from kpi.features.scorecard import build_scorecard
 from kpi.store import schema
 
 AS_OF = date(2026, 11, 23)
@@ -32,7 +32,7 @@ def test_restore_brings_back_the_scorecard_as_it_was_at_backup(empty_db_url, tmp
     with db.session_scope(engine) as session:
         load_demo(session)
     before = _state(engine)
-    saved = backup(empty_db_url, tmp_path / "kpi.backup")
+    saved = backup(empty_db_url, tmp_path / "kpi.admin.backup")
     assert saved.stat().st_size > 0
 
     # After the backup: NPS 2020's target lowered to 65 (now met) and a value deleted.
@@ -81,6 +81,6 @@ def test_a_file_that_is_not_a_backup_is_refused_and_the_database_is_untouched(em
 def test_backup_into_a_missing_folder_is_refused(empty_db_url, tmp_path):
     schema.upgrade(empty_db_url)
     with pytest.raises(BackupError) as refused:
-        backup(empty_db_url, tmp_path / "no" / "such" / "kpi.backup")
+        backup(empty_db_url, tmp_path / "no" / "such" / "kpi.admin.backup")
     assert refused.value.key == "no_folder"
     assert not (tmp_path / "no").exists()

@@ -10,10 +10,10 @@ from sqlmodel import select
 
 from kpi import db, store
 from kpi.access import people
-from kpi.demo import load_demo
+from kpi.admin.demo import load_demo
 from kpi.domain.periods import parse_period
 from kpi.models import AccessEvent, Measurement
-from kpi.scorecard import build_scorecard
+from kpi.features.scorecard import build_scorecard
 
 
 def _version(engine) -> str:
@@ -169,9 +169,9 @@ def test_a_second_server_sees_the_change_on_its_next_read(demo, empty_db_url):
 
 def test_a_restore_changes_the_data_version_and_raises_the_revision_past_the_one_before(demo, empty_db_url,
                                                                                      tmp_path):
-    from kpi.backup import backup, restore
+    from kpi.admin.backup import backup, restore
 
-    saved = backup(empty_db_url, tmp_path / "kpi.backup")
+    saved = backup(empty_db_url, tmp_path / "kpi.admin.backup")
     backed_up = _version(demo)
     with db.session_scope(demo) as session:
         store.update_indicator(session, code="nps", name_en="Changed after the backup", actor="test")

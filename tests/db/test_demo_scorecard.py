@@ -6,10 +6,10 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from kpi import db, store
-from kpi.demo import DatabaseNotEmpty, load_demo
+from kpi.admin.demo import DatabaseNotEmpty, load_demo
 from kpi.domain.periods import parse_period
 from kpi.models import Indicator, Measurement
-from kpi.scorecard import build_scorecard, summarise
+from kpi.features.scorecard import build_scorecard, summarise
 
 AS_OF = date(2026, 11, 23)
 
@@ -132,7 +132,7 @@ def test_loading_the_demo_twice_is_refused_unless_replacing(migrated_engine):
 def test_a_broken_demo_file_names_the_file_and_row_and_loads_nothing(migrated_engine, tmp_path):
     import shutil
 
-    from kpi.demo import DEMO_DIR
+    from kpi.admin.demo import DEMO_DIR
     from kpi.errors import InputError
 
     for name in ("org_units.csv", "indicators.csv", "measurements.csv", "targets.csv"):

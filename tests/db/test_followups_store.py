@@ -1,4 +1,4 @@
-"""Explanations, corrective actions and review sessions in the store, and what kpi.followups reads from
+"""Explanations, corrective actions and review sessions in the store, and what kpi.features.followups reads from
 them: on SQLite and PostgreSQL. A refused write writes nothing; every write changes the data version."""
 import os
 import subprocess
@@ -10,14 +10,15 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from kpi import db, followups, store
-from kpi.demo import load_demo
+from kpi import db, store
+from kpi.features import followups
+from kpi.admin.demo import load_demo
 from kpi.domain.explanations import needs_explanation
 from kpi.domain.periods import parse_period
 from kpi.errors import InputError
 from kpi.models import (ActionChange, CorrectiveAction, Explanation, ExplanationRevision, ReviewSession,
                         ReviewTopic)
-from kpi.scorecard import build_scorecard
+from kpi.features.scorecard import build_scorecard
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 11, 23)
@@ -280,7 +281,7 @@ def test_a_decision_needs_text_a_known_review_and_target(engine):
     assert count(engine, ReviewTopic) == before
 
 
-# --- what kpi.followups reads ---------------------------------------------------------------------------------
+# --- what kpi.features.followups reads ---------------------------------------------------------------------------------
 
 def test_the_approved_nps_2020_explanation_is_not_missing_but_an_unexplained_quarter_is(engine):
     with db.session_scope(engine) as session:

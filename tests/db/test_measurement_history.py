@@ -6,7 +6,9 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from kpi import data_grid, db, export, store
+from kpi.features import data_grid
+from kpi import db, store
+from kpi.reports import export
 from kpi.domain.periods import parse_period
 from kpi.errors import InputError
 from kpi.models import Indicator, Measurement, MeasurementChange, OrgUnit

@@ -10,12 +10,12 @@ from docx import Document
 from openpyxl import load_workbook
 
 from kpi import db, store
-from kpi.demo import load_demo
+from kpi.admin.demo import load_demo
 from kpi.domain.periods import parse_period
 from kpi.reports import ReportError, build_report, file_name
 from kpi.reports.markdown_docx import add_markdown
 from kpi.reports.scorecard_xlsx import scorecard_workbook
-from kpi.scorecard import build_scorecard
+from kpi.features.scorecard import build_scorecard
 
 AS_OF = date(2026, 11, 23)
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -241,7 +241,7 @@ def test_formula_looking_text_in_the_spreadsheet_stays_text():
 
 
 def _sample_row():
-    from kpi.scorecard import ScorecardRow
+    from kpi.features.scorecard import ScorecardRow
 
     return ScorecardRow(
         indicator="nps", indicator_name="NPS", org_unit="TTH", org_unit_name="TTH", period="2020",

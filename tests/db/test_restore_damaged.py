@@ -17,11 +17,11 @@ from alembic import command
 from sqlmodel import SQLModel
 
 from kpi import db, models  # noqa: F401  (registers the tables)
-from kpi.backup import BackupError, backup, restore
-from kpi.cli import main
-from kpi.demo import load_demo
+from kpi.admin.backup import BackupError, backup, restore
+from kpi.admin.cli import main
+from kpi.admin.demo import load_demo
 from kpi.domain.periods import parse_period
-from kpi.scorecard import build_scorecard
+from kpi.features.scorecard import build_scorecard
 from kpi.store.schema import upgrade
 from kpi.store.revision import current_revision
 from tests.conftest import BACKENDS, drop_database, make_database

@@ -1,7 +1,7 @@
 """The scorecard's fast path (cell sums from one SQL statement, rolled up the tree in Python) says what the
 value-by-value rollup says, for every target, on both databases.
 
-The reference is `kpi.judging.judge` over `store.load_observations`: the drill-down's way, which reads
+The reference is `kpi.features.judging.judge` over `store.load_observations`: the drill-down's way, which reads
 every stored value. The data is random but seeded, and made to hit what the rules are about: a year stored
 beside its own quarters, a date range, a parent unit with values of its own above children with values,
 ratios given without their parts, missing weights and values, all-zero weights, last-value stocks.
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 from kpi import db, store
 from kpi.domain.periods import Period, parse_period
-from kpi.judging import WHOLE_ORGANISATION, judge, periods_back
-from kpi.scorecard import TREND_LENGTH, build_scorecard
+from kpi.features.judging import WHOLE_ORGANISATION, judge, periods_back
+from kpi.features.scorecard import TREND_LENGTH, build_scorecard
 
 AS_OF = date(2026, 11, 23)
 RULES = ["sum", "ratio", "weighted_mean", "last", "none"]

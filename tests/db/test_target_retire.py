@@ -8,7 +8,7 @@ from sqlmodel import Session
 from kpi import db, store
 from kpi.domain.periods import parse_period
 from kpi.errors import InputError
-from kpi.scorecard import build_scorecard
+from kpi.features.scorecard import build_scorecard
 
 AS_OF = date(2026, 11, 23)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kpi import db, store
-from kpi.demo import load_demo
+from kpi.admin.demo import load_demo
 from kpi.store import schema
 
 pytestmark = pytest.mark.browser

@@ -3,8 +3,8 @@ from datetime import date
 
 import pytest
 
-from kpi.analysis import analyse
-from kpi.analysis_text import analysis_markdown, analysis_text
+from kpi.features.analysis import analyse
+from kpi.features.analysis_text import analysis_markdown, analysis_text
 from kpi.domain.periods import Period
 from kpi.domain.rollup import Observation
 from kpi.models import Indicator, Target

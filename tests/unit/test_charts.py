@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from kpi.charts import NO_TARGET_COLOUR, breakdown_chart, series_chart
-from kpi.present import STATUS_COLOUR
-from kpi.views import Point
+from kpi.presentation.charts import NO_TARGET_COLOUR, breakdown_chart, series_chart
+from kpi.presentation.present import STATUS_COLOUR
+from kpi.features.views import Point
 
 
 def point(label, actual, status, *, start, threshold=70.0, band_low=67.0, band_high=None, comparator="ge",

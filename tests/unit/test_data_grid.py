@@ -5,7 +5,7 @@ from datetime import datetime
 
 import pytest
 
-from kpi.data_grid import GridRow, change_text, check_edits, draft_of, find_edits, frame_records, grid_columns
+from kpi.features.data_grid import GridRow, change_text, check_edits, draft_of, find_edits, frame_records, grid_columns
 from kpi.models import Indicator, MeasurementChange
 
 

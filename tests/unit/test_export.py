@@ -7,8 +7,15 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from kpi.export import (IMPORT_COLUMNS, MEASUREMENT_COLUMNS, TARGET_COLUMNS, Table, safe_text, to_csv,
-                        to_xlsx)
+from kpi.reports.export import (
+    IMPORT_COLUMNS,
+    MEASUREMENT_COLUMNS,
+    TARGET_COLUMNS,
+    Table,
+    safe_text,
+    to_csv,
+    to_xlsx,
+)
 from kpi.settings import DATA_DIR
 
 DANGEROUS = ["=1+2", "+358 40 123", "-2+3", "@SUM(A1)", "\t=cmd", "\r=cmd", "=HYPERLINK(\"http://x\",\"y\")"]

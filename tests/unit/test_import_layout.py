@@ -176,3 +176,23 @@ def test_the_cycle_finder_sees_a_cycle_through_any_kind_of_import(files, cycle):
 ])
 def test_the_late_import_finder_sees_an_import_in_a_function_without_its_reason(source, found):
     assert late_imports(source) == found
+
+
+# The top of kpi/ holds only what every layer stands on, plus the app's one write path; everything else
+# lives in a folder named for its layer (README: Layout), so a new module has to choose one.
+FOUNDATION = {"__init__", "__main__", "db", "models", "settings", "errors", "i18n", "clock", "plain_text",
+              "writes"}
+LAYERS = {"access", "admin", "domain", "features", "importing", "locales", "presentation", "reports", "store",
+          "ui"}
+
+
+def test_the_top_of_kpi_holds_only_the_foundation_and_the_layers_folders():
+    modules = {path.stem for path in (ROOT / "kpi").glob("*.py")}
+    folders = {path.name for path in (ROOT / "kpi").iterdir() if path.is_dir() and path.name != "__pycache__"}
+    assert modules - FOUNDATION == set(), "put a new module in the folder of its layer"
+    assert folders - LAYERS == set(), "a new layer folder belongs in the README's Layout and in LAYERS here"
+
+
+def test_every_layer_folder_says_what_it_holds():
+    for name in sorted(LAYERS - {"locales"}):
+        assert ast.get_docstring(ast.parse((ROOT / "kpi" / name / "__init__.py").read_text(encoding="utf-8"))), name

@@ -1,4 +1,4 @@
-"""The sentence that says how a figure was combined (`kpi.domain.rollup_explained` picks it, `kpi.explain`
+"""The sentence that says how a figure was combined (`kpi.domain.rollup_explained` picks it, `kpi.features.explain`
 words it): the drill-down shows it under the verdict, the documents print it under each chart."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from kpi.domain.periods import Period
 from kpi.domain.rollup import Observation, RollupProblem, rollup
 from kpi.domain.rollup_explained import Combined, how_combined
 from kpi.domain.vocabulary import Aggregation
-from kpi.explain import in_words
+from kpi.features.explain import in_words
 
 SUM, RATIO, WEIGHTED, LAST, NONE = (Aggregation.SUM, Aggregation.RATIO_OF_TOTALS, Aggregation.WEIGHTED_MEAN,
                                     Aggregation.LAST_VALUE, Aggregation.NOT_COMBINABLE)

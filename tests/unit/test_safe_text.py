@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from kpi.safe_text import safe_markdown
+from kpi.presentation.safe_text import safe_markdown
 
 
 @pytest.mark.parametrize("typed, shown", [

@@ -221,7 +221,7 @@ def _own_values(case: Case) -> dict[str, list[Observation]]:
 
 
 def from_cells(case: Case) -> Summary:
-    """The scorecard's way (`kpi.scorecard._tree_rollups`): each unit's cell summarised from its sums, or
+    """The scorecard's way (`kpi.features.scorecard._tree_rollups`): each unit's cell summarised from its sums, or
     from its values where the sums cannot say, then rolled up the tree."""
     own = {}
     for unit, mine in _own_values(case).items():

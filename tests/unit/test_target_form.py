@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from kpi import target_form as tf
+from kpi.features import target_form as tf
 from kpi.models import TargetChange
 
 NBSP = "\u00a0"

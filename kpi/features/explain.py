@@ -5,10 +5,10 @@ sentence applies is the domain's rule (`kpi.domain.rollup_explained`); this modu
 """
 from __future__ import annotations
 
-from .domain.rollup import Rollup
-from .domain.rollup_explained import Combined, HowCombined, how_combined
-from .i18n import format_number, t
-from .models import Indicator
+from ..domain.rollup import Rollup
+from ..domain.rollup_explained import Combined, HowCombined, how_combined
+from ..i18n import format_number, t
+from ..models import Indicator
 
 
 def explain_rollup(indicator: Indicator, result: Rollup, period: str, unit_name: str, lang: str) -> str:

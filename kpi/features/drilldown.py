@@ -7,13 +7,13 @@ from datetime import date
 
 from sqlmodel import Session
 
-from . import store
-from .domain.periods import Period, PeriodKind
-from .domain.vocabulary import Aggregation
+from .. import store
+from ..domain.periods import Period, PeriodKind
+from ..domain.vocabulary import Aggregation
 from .explain import explain_rollup
-from .i18n import t
+from ..i18n import t
 from .judging import WHOLE_ORGANISATION, applicable_target, judge, periods_back, to_point
-from .models import Indicator, Target
+from ..models import Indicator, Target
 from .views import Point
 
 SERIES_LENGTH = 8

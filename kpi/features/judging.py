@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Mapping, Sequence
 
-from .domain.evaluate import Evaluation, TargetRule, band_edges, evaluate_target
-from .domain.periods import Period, period_from_bounds
-from .domain.rollup import Observation, Rollup, rollup
-from .domain.target_choice import TargetSpan, narrowest_applying
-from .domain.vocabulary import Aggregation, BandKind, Comparator
-from .models import Indicator, Target
+from ..domain.evaluate import Evaluation, TargetRule, band_edges, evaluate_target
+from ..domain.periods import Period, period_from_bounds
+from ..domain.rollup import Observation, Rollup, rollup
+from ..domain.target_choice import TargetSpan, narrowest_applying
+from ..domain.vocabulary import Aggregation, BandKind, Comparator
+from ..models import Indicator, Target
 from .views import Point
 
 WHOLE_ORGANISATION = "*"  # the rollup key standing for every top unit together

@@ -16,16 +16,16 @@ from typing import Any
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
-from . import store
-from .clock import stamp
-from .domain.periods import Period, PeriodKind
-from .domain.roles import Actor
-from .domain.vocabulary import Aggregation, Nature
-from .errors import InputError
-from .export import EVERY_PERIOD
-from .i18n import format_number, t
-from .models import Indicator, Measurement, MeasurementChange
-from .store.guard import AccessDenied, require
+from .. import store
+from ..clock import stamp
+from ..domain.periods import Period, PeriodKind
+from ..domain.roles import Actor
+from ..domain.vocabulary import Aggregation, Nature
+from ..errors import InputError
+from ..reports.export import EVERY_PERIOD
+from ..i18n import format_number, t
+from ..models import Indicator, Measurement, MeasurementChange
+from ..store.guard import AccessDenied, require
 
 NUMBER_COLUMNS = ("value", "numerator", "denominator", "weight")
 GRAINS = ("year", "quarter", "month")

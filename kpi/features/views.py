@@ -1,6 +1,6 @@
 """What the leadership pages show, as plain data: points of a series, bars of a breakdown.
 
-Built by `kpi.drilldown` from the store and the rules; drawn by `kpi.charts`; listed by the pages.
+Built by `kpi.features.drilldown` from the store and the rules; drawn by `kpi.presentation.charts`; listed by the pages.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The command line's grammar: `python -m kpi`'s commands, their arguments and their help (kpi.cli runs them).
+"""The command line's grammar: `python -m kpi`'s commands, their arguments and their help (kpi.admin.cli runs them).
 
 An argument the grammar refuses is a `Failure` like any other, one line on stderr (argparse's own error
 would print the usage over several lines).
@@ -8,9 +8,9 @@ from __future__ import annotations
 import argparse
 import os
 
-from .access import Role
-from .i18n import LANGUAGES
-from .reports import KINDS as REPORT_KINDS
+from ..access import Role
+from ..i18n import LANGUAGES
+from ..reports import KINDS as REPORT_KINDS
 
 
 class Failure(Exception):

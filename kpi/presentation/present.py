@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .domain.vocabulary import Comparator, Status
-from .i18n import format_number, t
+from ..domain.vocabulary import Comparator, Status
+from ..i18n import format_number, t
 
 STATUS_ICON = {Status.MET: "✅", Status.AT_RISK: "⚠️", Status.NOT_MET: "❌", Status.NO_DATA: "⭕"}
 # Colour-blind-safe pair (blue/orange family) plus grey; the icon and word carry the meaning anyway.

@@ -1,7 +1,7 @@
 """The automatic analysis of a shortfall: which quarter (or unit) pulled the result down, by how much,
 what the rest of a running year must reach, and how the same period went in earlier years.
 
-Plain arithmetic on the same rollups the scorecard uses (`kpi.judging.judge`, `kpi.domain.rollup.rollup`),
+Plain arithmetic on the same rollups the scorecard uses (`kpi.features.judging.judge`, `kpi.domain.rollup.rollup`),
 written out in sentences from the `[analysis]` catalogue, so the text is the same every time and can be
 checked by hand. No language model.
 
@@ -11,7 +11,7 @@ of a running period in `kpi/domain/pace.py`. This module gathers the rollups the
 Where no part holds data at all (a value stored for the whole year, or for the unit itself), the split is
 left empty rather than four blanks.
 
-The results' types are in kpi/analysis_results.py, the wording in kpi/analysis_text.py (`analysis_text`,
+The results' types are in kpi/features/analysis_results.py, the wording in kpi/features/analysis_text.py (`analysis_text`,
 `analysis_markdown`: import them from there).
 """
 from __future__ import annotations
@@ -19,16 +19,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterable, Mapping, Sequence
 
-from . import store
+from .. import store
 from .analysis_results import Contribution, Pace, ShortfallAnalysis
-from .domain.pace import running_pace
-from .domain.periods import Period, PeriodKind
-from .domain.rollup import Observation, Rollup, rollup
-from .domain.shortfall import adds_up, contributions, main_part, orientation, shown
-from .domain.vocabulary import Aggregation
+from ..domain.pace import running_pace
+from ..domain.periods import Period, PeriodKind
+from ..domain.rollup import Observation, Rollup, rollup
+from ..domain.shortfall import adds_up, contributions, main_part, orientation, shown
+from ..domain.vocabulary import Aggregation
 from .drilldown import unit_with_targets
 from .judging import WHOLE_ORGANISATION, applicable_target, judge, rule_of
-from .models import Indicator, Target
+from ..models import Indicator, Target
 
 __all__ = ["TREND_YEARS", "Contribution", "Pace", "ShortfallAnalysis", "analyse", "build_analysis"]
 

@@ -32,9 +32,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
-from . import db, models  # noqa: F401  (models: registers the tables `_read_every_table` reads)
-from .store import schema
-from .store.revision import bump_revision, current_revision
+from .. import db, models  # noqa: F401  (models: registers the tables `_read_every_table` reads)
+from ..store import schema
+from ..store.revision import bump_revision, current_revision
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_MAGIC = b"PGDMP"

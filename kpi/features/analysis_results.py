@@ -1,7 +1,7 @@
 """What the automatic analysis of a shortfall finds, as plain frozen values: the whole, its parts (quarters
 or units) with their effects, the pace a running period needs, and the trend.
 
-kpi.analysis computes them, kpi.analysis_text words them; both import these, neither the other. A part's
+kpi.features.analysis computes them, kpi.features.analysis_text words them; both import these, neither the other. A part's
 `Contribution` and a running period's `Pace` are defined beside the arithmetic that makes them
 (`kpi.domain.shortfall`, `kpi.domain.pace`) and named here with the whole they belong to.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .domain.pace import Pace
-from .domain.shortfall import Contribution
+from ..domain.pace import Pace
+from ..domain.shortfall import Contribution
 
 __all__ = ["Contribution", "Pace", "ShortfallAnalysis"]
 

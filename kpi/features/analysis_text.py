@@ -1,15 +1,15 @@
 """The automatic analysis in words: deterministic Finnish and English sentences (Markdown, no HTML)
-from a `kpi.analysis_results.ShortfallAnalysis`. The arithmetic lives in `kpi.analysis`; this is only wording."""
+from a `kpi.features.analysis_results.ShortfallAnalysis`. The arithmetic lives in `kpi.features.analysis`; this is only wording."""
 from __future__ import annotations
 
 from .analysis_results import Contribution, Pace, ShortfallAnalysis
-from .domain.evaluate import TargetRule, round_half_up, signed_gap
-from .domain.periods import PeriodKind, parse_period
-from .domain.vocabulary import Aggregation, Comparator
-from .i18n import format_number, format_percent, t
-from .models import Indicator
-from .plain_text import escape_markdown
-from .present import target_text, unit_label, value_text
+from ..domain.evaluate import TargetRule, round_half_up, signed_gap
+from ..domain.periods import PeriodKind, parse_period
+from ..domain.vocabulary import Aggregation, Comparator
+from ..i18n import format_number, format_percent, t
+from ..models import Indicator
+from ..plain_text import escape_markdown
+from ..presentation.present import target_text, unit_label, value_text
 
 
 def analysis_markdown(analysis: ShortfallAnalysis, indicator: Indicator, lang: str) -> str:

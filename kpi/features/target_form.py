@@ -14,16 +14,16 @@ import pandas as pd
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
-from . import store
-from .clock import day_text, when_text
-from .domain.roles import Actor
-from .domain.vocabulary import Comparator
-from .errors import InputError
-from .i18n import format_number, t
-from .models import Indicator, OrgUnit, Target, TargetChange
-from .plain_text import escape_markdown  # noqa: F401 - the pages import it from here too
-from .present import target_text
-from .store.inputs import parse_number
+from .. import store
+from ..clock import day_text, when_text
+from ..domain.roles import Actor
+from ..domain.vocabulary import Comparator
+from ..errors import InputError
+from ..i18n import format_number, t
+from ..models import Indicator, OrgUnit, Target, TargetChange
+from ..plain_text import escape_markdown  # noqa: F401 - the pages import it from here too
+from ..presentation.present import target_text
+from ..store.inputs import parse_number
 
 # The fields the change form offers; indicator, unit and period are what the target *is* and stay.
 EDITABLE = ("comparator", "threshold", "threshold_upper", "band", "band_kind", "binding", "rationale", "owner")

@@ -13,7 +13,7 @@ characters, with control characters shown as escapes: a file name or a value typ
 cannot flood a terminal or a log, or move its cursor. Failures no command expected (a file system or
 database error, a bug) end the same way, never as a stack trace; `python -X dev -m kpi ...` shows the trace.
 
-The commands and their arguments are declared in kpi/cli_parser.py; this module runs them.
+The commands and their arguments are declared in kpi/admin/cli_parser.py; this module runs them.
 """
 from __future__ import annotations
 
@@ -32,22 +32,23 @@ from datetime import date
 from alembic.util import CommandError
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import backup, db
-from .access import Role, actor_for, add_person, disable_person, list_people, require, set_password, set_role
+from . import backup
+from .. import db
+from ..access import Role, actor_for, add_person, disable_person, list_people, require, set_password, set_role
 from .cli_parser import Failure, build_parser
 from .demo import DatabaseNotEmpty, load_demo
-from .domain.periods import PeriodParseError, parse_period
-from .domain.roles import Actor, trusted
-from .errors import InputError
-from .i18n import format_number, t
-from .plain_text import drawable
-from .importing import preview, run_import
-from .importing.view import formatted_counts, megabytes, summary
-from .present import target_text
-from .reports import ReportError, build_report  # python-docx, Altair, vl-convert: only when one is built
-from .scorecard import build_scorecard
-from .settings import get_settings
-from .store import load_unit_tree, schema
+from ..domain.periods import PeriodParseError, parse_period
+from ..domain.roles import Actor, trusted
+from ..errors import InputError
+from ..i18n import format_number, t
+from ..plain_text import drawable
+from ..importing import preview, run_import
+from ..importing.view import formatted_counts, megabytes, summary
+from ..presentation.present import target_text
+from ..reports import ReportError, build_report  # python-docx, Altair, vl-convert: only when one is built
+from ..features.scorecard import build_scorecard
+from ..settings import get_settings
+from ..store import load_unit_tree, schema
 
 EXIT_FAILURE = 2
 EXIT_INTERRUPTED = 130  # as a shell reports Ctrl-C
@@ -56,7 +57,7 @@ LINE_LIMIT = 300  # characters in one line on stderr; a longer one keeps its sta
 # surrogates (undecodable bytes of a file name), private use, unassigned, line and paragraph separators.
 ESCAPED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 
-log = logging.getLogger("kpi.cli")
+log = logging.getLogger("kpi.admin.cli")
 
 
 def main(argv: list[str] | None = None) -> int:

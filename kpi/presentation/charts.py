@@ -1,6 +1,6 @@
 """Charts of the leadership pages: one indicator over time, and the parts of a period or the org units.
 
-Pure functions from `kpi.views.Point` lists to Altair charts; the pages hand them to `st.altair_chart`.
+Pure functions from `kpi.features.views.Point` lists to Altair charts; the pages hand them to `st.altair_chart`.
 The charts are projected in meetings, often on a washed-out or greyscale projector, so status is never
 colour alone: every point has a status shape (and a hollow shape while the period is running) and every
 bar a status icon in its label. Colours come from one fixed scale (status → STATUS_COLOUR), so "not met"
@@ -12,11 +12,11 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .domain.vocabulary import Comparator, Status
-from .i18n import format_number, t
+from ..domain.vocabulary import Comparator, Status
+from ..i18n import format_number, t
 from .present import STATUS_COLOUR, STATUS_ICON, status_label, target_text, value_text
 from .present import unit_label as _unit_text
-from .views import Point
+from ..features.views import Point
 
 NO_TARGET = "none"               # status column value for a point no target judges
 NO_TARGET_TEXT = "–"

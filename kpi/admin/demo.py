@@ -10,11 +10,11 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from . import store
-from .domain.roles import Actor
-from .store.housekeeping import restore_scopes
-from .errors import InputError
-from .settings import DATA_DIR
+from .. import store
+from ..domain.roles import Actor
+from ..store.housekeeping import restore_scopes
+from ..errors import InputError
+from ..settings import DATA_DIR
 
 DEMO_DIR = DATA_DIR / "demo"
 DEMO_ACTOR = "demo"

@@ -11,10 +11,10 @@ from datetime import date
 
 from sqlmodel import Session
 
-from . import store
-from .domain.explanations import needs_explanation
-from .domain.vocabulary import ExplanationState
-from .models import Explanation
+from .. import store
+from ..domain.explanations import needs_explanation
+from ..domain.vocabulary import ExplanationState
+from ..models import Explanation
 from .scorecard import ScorecardRow
 
 
@@ -41,7 +41,7 @@ class ExplanationView:
     version: int
     target_id: int
     period: str
-    body: str                 # Markdown written by a person: show it with HTML escaped (kpi.safe_text)
+    body: str                 # Markdown written by a person: show it with HTML escaped (kpi.presentation.safe_text)
     state: str                # ExplanationState value
     author: str
     approved_by: str

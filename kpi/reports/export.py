@@ -22,10 +22,10 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from sqlmodel import Session
 
-from . import store
-from .clock import as_utc
-from .domain.periods import Period
-from .plain_text import drawable
+from .. import store
+from ..clock import as_utc
+from ..domain.periods import Period
+from ..plain_text import drawable
 
 # The import format's columns come first, under the import's own names, so an exported file can be
 # imported back; the columns after them say where a value came from and who last changed it.

@@ -10,16 +10,16 @@ from datetime import date
 
 from sqlmodel import Session
 
-from . import store
-from .domain.evaluate import evaluate_target
-from .domain.explanations import agenda_rank, needs_explanation, scorecard_rank
-from .domain.periods import Period, PeriodKind
-from .domain.rollup import rollup
-from .domain.summary_rollup import EMPTY, Summary, TreeRollup, cell_summary, from_rollup
-from .domain.vocabulary import Aggregation, Direction, Status
-from .i18n import t
+from .. import store
+from ..domain.evaluate import evaluate_target
+from ..domain.explanations import agenda_rank, needs_explanation, scorecard_rank
+from ..domain.periods import Period, PeriodKind
+from ..domain.rollup import rollup
+from ..domain.summary_rollup import EMPTY, Summary, TreeRollup, cell_summary, from_rollup
+from ..domain.vocabulary import Aggregation, Direction, Status
+from ..i18n import t
 from .judging import WHOLE_ORGANISATION, applicable_target, periods_back, rule_of
-from .models import Indicator
+from ..models import Indicator
 
 TREND_LENGTH = 8  # periods of the same kind shown in the small trend line, the chosen one last
 

@@ -1,0 +1,1 @@
+"""Running the app from a shell: the `python -m kpi` command line, backup and restore, the demo data."""
