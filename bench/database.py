@@ -29,16 +29,10 @@ def prepare(url: str) -> tuple[str, bool]:
     created = False
     if kind(url) == "postgresql":
         server = sa.make_url(url)
-        name = f"{server.database or 'kpi'}_{uuid.uuid4().hex[:8]}"
-        admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
         try:
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-            url, created = server.set(database=name).render_as_string(hide_password=False), True
+            url, created = db.create_database(url, f"{server.database or 'kpi'}_{uuid.uuid4().hex[:8]}"), True
         except sa.exc.ProgrammingError:  # no CREATEDB: the named database itself, if empty (checked below)
             pass
-        finally:
-            admin.dispose()
     schema.upgrade(url)
     engine = db.make_engine(url)
     try:
@@ -52,13 +46,7 @@ def prepare(url: str) -> tuple[str, bool]:
 
 def drop(url: str, via: str) -> None:
     """Drop a PostgreSQL database the bench created, connected to the database `via` names."""
-    target = sa.make_url(url)
-    admin = sa.create_engine(sa.make_url(via), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
+    db.drop_database(url, via=via)
 
 
 def version(engine) -> str:

@@ -27,33 +27,21 @@ def create_database(server_url: str, name: str, *, exist_ok: bool = True) -> str
     """CREATE DATABASE `name` on the server of `server_url` (a superuser's URL); returns its URL."""
     # Lazy: `nginx-config` runs with a bare Python on the proxy's machine, where SQLAlchemy may not be.
     import sqlalchemy as sa
+    from kpi import db
 
-    server = sa.make_url(server_url)
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
     try:
-        with admin.connect() as conn:
-            exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar()
-            if exists and not exist_ok:
-                raise ClusterError(f"database {name} exists already")
-            if not exists:
-                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    finally:
-        admin.dispose()
-    return server.set(database=name).render_as_string(hide_password=False)
+        return db.create_database(server_url, name, exist_ok=exist_ok)
+    except sa.exc.ProgrammingError as error:
+        if getattr(error.orig, "sqlstate", None) == "42P04":  # duplicate_database
+            raise ClusterError(f"database {name} exists already") from None
+        raise
 
 
 def drop_database(url: str, *, via: str) -> None:
     """DROP DATABASE of `url`, connected to `via` (another database on the same server)."""
-    # Lazy: `nginx-config` runs with a bare Python on the proxy's machine, where SQLAlchemy may not be.
-    import sqlalchemy as sa
+    from kpi import db  # lazy: as above
 
-    target = sa.make_url(url)
-    admin = sa.create_engine(sa.make_url(via), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
+    db.drop_database(url, via=via)
 
 
 def prepare_database(url: str) -> None:

@@ -83,7 +83,7 @@ def create_target(sessions: OpenSession, *, actor: Actor, typed: dict[str, Any])
     """A target from the new-target form's values: (the target, (target, indicator, unit)) as listed."""
     with _transaction(sessions) as db:
         created = tf.create_from_form(db, typed, actor)
-        return created, tf.find_target(db, created.id)
+        return created, tf.target_with_names(db, created.id)
 
 
 def change_target(sessions: OpenSession, *, actor: Actor, target_id: int, expected_version: int,

@@ -31,22 +31,11 @@ def _postgres_server_url() -> str:
 
 def _fresh_postgres_database() -> str:
     """A new, empty database on the test server; dropped again by the caller."""
-    server = sa.make_url(_postgres_server_url())
-    name = f"kpi_t_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return server.set(database=name).render_as_string(hide_password=False)
+    return db.create_database(_postgres_server_url(), f"kpi_t_{uuid.uuid4().hex[:10]}")
 
 
 def _drop_postgres_database(url: str) -> None:
-    target = sa.make_url(url)
-    admin = sa.create_engine(target.set(database=sa.make_url(_postgres_server_url()).database),
-                             isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-    admin.dispose()
+    db.drop_database(url, via=_postgres_server_url())
 
 
 def make_database(backend: str, folder) -> str:

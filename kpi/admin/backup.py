@@ -186,26 +186,14 @@ def _restore_postgres(url: str, path: Path) -> int | None:
 
 
 def _create_scratch_database(url: str) -> str:
-    name = f"kpi_restore_check_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE template0'))
+    try:  # template0: a bare database, whatever extensions the live one's template carries
+        return db.create_database(url, f"kpi_restore_check_{uuid.uuid4().hex[:12]}", template="template0")
     except sa.exc.SQLAlchemyError as error:
         raise BackupError("no_scratch", detail=_first_line(error)) from None
-    finally:
-        admin.dispose()
-    return make_url(url).set(database=name).render_as_string(hide_password=False)
 
 
 def _drop_scratch_database(url: str, scratch_url: str) -> None:
-    name = make_url(scratch_url).database
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
+    db.drop_database(scratch_url, via=url)
 
 
 # --- the checks, on the scratch copy -----------------------------------------------------------------

@@ -127,7 +127,8 @@ def targets_frame(rows, lang: str) -> pd.DataFrame:
     return frame.rename(columns={name: t(f"targets.col_{name}", lang) for name in columns})
 
 
-def find_target(session: Session, target_id: int) -> tuple[Target, Indicator, OrgUnit | None] | None:
+def target_with_names(session: Session, target_id: int) -> tuple[Target, Indicator, OrgUnit | None] | None:
+    """The target with its indicator and unit (None for the whole organisation), as the targets page lists it."""
     return next((row for row in store.list_targets(session) if row[0].id == target_id), None)
 
 

@@ -67,7 +67,7 @@ def targets(*, indicator: str | None, unit: str | None, period: Period | None, b
 @st.cache_data(show_spinner=False, max_entries=200)
 def _target(url: str, version: str, target_id: int):
     with session() as db:
-        return tf.find_target(db, target_id)
+        return tf.target_with_names(db, target_id)
 
 
 def target(target_id: int):
@@ -78,7 +78,7 @@ def target(target_id: int):
 def target_now(target_id: int):
     """The same, read fresh: what someone else has just saved."""
     with session() as db:
-        return tf.find_target(db, target_id)
+        return tf.target_with_names(db, target_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=200)

@@ -39,7 +39,7 @@ def _state(url: str):
                      for row in build_scorecard(session, parse_period(period), as_of=AS_OF, lang="en")]
             counts = {table.name: session.execute(sa.select(sa.func.count()).select_from(table)).scalar()
                       for table in SQLModel.metadata.sorted_tables}
-            return cards, counts, current_revision(session), db.current_revision(url)
+            return cards, counts, current_revision(session), db.schema_revision(url)
     finally:
         engine.dispose()
 
@@ -164,7 +164,7 @@ def test_a_good_backup_from_an_older_schema_restores_and_is_upgraded(live, tmp_p
         upgrade(target)
         restore(target, saved)
         cards, counts, _revision, schema = _state(target)
-        assert schema == db.current_revision(_url) != "0006"  # the newest, as the live database has
+        assert schema == db.schema_revision(_url) != "0006"  # the newest, as the live database has
         assert counts["measurement"] == 0 and cards == []
     finally:
         drop_database(backend, old)
