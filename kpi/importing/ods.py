@@ -77,10 +77,10 @@ class OdsWorkbook:
         start = sheet.start
         if start is None:
             return
-        first_row, first_column = start
+        first_column = start[1]  # calamine 0.9 hands out the rows from the first, the columns from the first used
         dates = _DateFormats(self._dates[self.index])
         for offset, values in enumerate(sheet.iter_rows()):
-            number = first_row + offset + 1
+            number = offset + 1
             cells = [""] * first_column + [_cell(value, dates.code(number, first_column + i + 1))
                                            for i, value in enumerate(values)]
             while cells and cells[-1] == "":

@@ -78,7 +78,7 @@ def open_table(data: bytes | os.PathLike | Source, file_name: str, *, max_bytes:
     if head.startswith(_OLE_MAGIC) or lower.endswith(".xls"):
         table.problems.append(Problem(None, None, None, "", "import.problems.old_excel"))
         return TableStream(table)
-    if lower.endswith(".ods") or (head.startswith(_XLSX_MAGIC) and source.head(90)[30:] == _ODS_MIMETYPE[:60]):
+    if _is_ods(source, lower):
         table.format = "ods"
         reading = _WorkbookReading(source, table, limits, OdsWorkbook, sheet)
         return TableStream(table, reading.chunks, reading.fraction)
@@ -89,6 +89,11 @@ def open_table(data: bytes | os.PathLike | Source, file_name: str, *, max_bytes:
     table.format = "csv"
     reading = CsvReading(source, table, size, limits)
     return TableStream(table, reading.chunks, reading.fraction)
+
+
+def _is_ods(source: Source, lower_name: str) -> bool:
+    """By its name, or by the first part an .ods must have: its mimetype, stored, right after the zip's header."""
+    return lower_name.endswith(".ods") or source.head(30 + len(_ODS_MIMETYPE)).startswith(_ODS_MIMETYPE, 30)
 
 
 def _megabytes(size: int) -> float:
@@ -105,7 +110,7 @@ def sheet_names(data: bytes | os.PathLike | Source, file_name: str, *, limits: L
     lower = file_name.lower()
     if not (head.startswith(_XLSX_MAGIC) or lower.endswith((".xlsx", ".ods"))) or head.startswith(_OLE_MAGIC):
         return []
-    opener = OdsWorkbook if lower.endswith(".ods") or source.head(90)[30:] == _ODS_MIMETYPE[:60] else Workbook
+    opener = OdsWorkbook if _is_ods(source, lower) else Workbook
     handle = source.open()
     try:
         book = opener(handle, source.size, limits or Limits.from_settings())
