@@ -32,7 +32,8 @@ class OdsWorkbook:
     # The bounded streaming of a zip part, as the XLSX reader does it (it needs archive, limits, unpacked).
     steps, parse, _info = Workbook.steps, Workbook.parse, Workbook._info
 
-    def __init__(self, handle: BinaryIO, size: int, limits: Limits):
+    def __init__(self, handle: BinaryIO, size: int, limits: Limits, *, load: bool = True):
+        """`load=False`: only the checks and the sheets' names (for the person to choose a sheet)."""
         self.limits = limits
         check_directory(handle, size, limits)
         handle.seek(0)
@@ -52,6 +53,9 @@ class OdsWorkbook:
             raise Unreadable("no sheet")
         self.sheet_names = [name for name, _dates in scan.sheets]
         self._dates = [dates for _name, dates in scan.sheets]
+        self.book, self.index = None, 0
+        if not load:
+            return
         import python_calamine  # lazy: only an .ods needs it
 
         handle.seek(0)
@@ -59,13 +63,13 @@ class OdsWorkbook:
             self.book = python_calamine.CalamineWorkbook.from_filelike(handle)
         except python_calamine.CalamineError as error:
             raise Unreadable(type(error).__name__) from None
-        self.index = 0
 
     def select(self, index: int) -> None:
         self.index = index
 
     def close(self) -> None:
-        self.book.close()
+        if self.book is not None:
+            self.book.close()
         self.archive.close()
 
     def fraction(self) -> float:

@@ -110,10 +110,11 @@ def sheet_names(data: bytes | os.PathLike | Source, file_name: str, *, limits: L
     lower = file_name.lower()
     if not (head.startswith(_XLSX_MAGIC) or lower.endswith((".xlsx", ".ods"))) or head.startswith(_OLE_MAGIC):
         return []
-    opener = OdsWorkbook if _is_ods(source, lower) else Workbook
+    limits = limits or Limits.from_settings()
     handle = source.open()
     try:
-        book = opener(handle, source.size, limits or Limits.from_settings())
+        book = (OdsWorkbook(handle, source.size, limits, load=False) if _is_ods(source, lower)
+                else Workbook(handle, source.size, limits))
         try:
             return list(book.sheet_names)
         finally:
