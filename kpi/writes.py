@@ -110,10 +110,10 @@ def save_grid(sessions: OpenSession, *, actor: Actor, indicator_code: str, edits
 
 
 def import_file(sessions: OpenSession, content, file_name: str, *, actor: Actor, replace: bool, max_bytes: int,
-                expected: dict[str, int] | None, progress=None):
+                expected: dict[str, int] | None, progress=None, sheet: str | None = None):
     """The import's confirm: the file written all or nothing (kpi.importing runs its own sessions)."""
     return run_import(sessions, content, file_name, actor=actor, replace=replace, max_bytes=max_bytes,
-                      expected=expected, progress=progress)
+                      expected=expected, progress=progress, sheet=sheet)
 
 
 # --- shortfalls: explanations and corrective actions ---------------------------------------------------------

@@ -1,10 +1,11 @@
-"""Import: upload a CSV or XLSX file, see what it would do, save it all or nothing; the import log."""
+"""Import: upload a CSV, XLSX or ODS file (a workbook's sheet chosen or found), see what it would do, save it all or nothing; the import log."""
 import streamlit as st
 
 from kpi import writes
 from kpi.plain_text import escape_markdown
 from kpi.i18n import format_number, t
 from kpi.importing.problems import quoted
+from kpi.importing.reader import sheet_names
 from kpi.importing.view import formatted_counts, log_frame, problems_frame, sample_frame
 from kpi.settings import get_settings
 from kpi.ui import data, data_upkeep
@@ -53,7 +54,7 @@ if done is not None:
         show_problems(done)
 
 upload_round = st.session_state.setdefault("import_round", 0)  # a new key empties the uploader after a save
-upload = st.file_uploader(t("import.upload", lang), type=["csv", "xlsx"], key=f"import_file_{upload_round}",
+upload = st.file_uploader(t("import.upload", lang), type=["csv", "xlsx", "ods"], key=f"import_file_{upload_round}",
                           max_upload_size=limit_mb, help=t("import.upload_help", lang))
 st.caption(t("import.limit", lang, limit=limit_mb))
 replace = st.checkbox(t("import.replace", lang), key=f"import_replace_{upload_round}",  # unticked for the next file
@@ -61,15 +62,24 @@ replace = st.checkbox(t("import.replace", lang), key=f"import_replace_{upload_ro
 
 if upload is not None:
     content = upload.getvalue()
-    # The preview is kept while the file, the choice and the stored data stay the same.
-    wanted = (upload.file_id, replace, data.data_version(), lang)
+    sheets = st.session_state.get("import_sheets")
+    if sheets is None or sheets[0] != upload.file_id:  # a workbook's sheets, read once per file
+        sheets = (upload.file_id, sheet_names(content, upload.name))
+        st.session_state["import_sheets"] = sheets
+    sheet = None  # automatic: the first sheet with the header
+    if len(sheets[1]) > 1:
+        sheet = st.selectbox(t("import.sheet", lang), [None, *sheets[1]], key=f"import_sheet_{upload_round}",
+                             format_func=lambda name: t("import.sheet_auto", lang) if name is None else name,
+                             help=t("import.sheet_help", lang))
+    # The preview is kept while the file, the choices and the stored data stay the same.
+    wanted = (upload.file_id, replace, sheet, data.data_version(), lang)
     kept = st.session_state.get("import_preview")
     if kept is not None and kept[0] == wanted:
         outcome = kept[1]
     else:
         bar, report = progress_bar() if len(content) >= SHOW_PROGRESS_FROM else (None, None)
         outcome = data_upkeep.import_preview(content, upload.name, replace=replace, max_bytes=limit_mb * MB,
-                                             progress=report)
+                                             progress=report, sheet=sheet)
         if bar is not None:
             bar.empty()
         st.session_state["import_preview"] = (wanted, outcome)
@@ -98,7 +108,8 @@ if upload is not None:
                  help=t("import.confirm_disabled", lang) if outcome.problems else None):
         bar, report = progress_bar() if len(content) >= SHOW_PROGRESS_FROM else (None, None)
         result = writes.import_file(session, content, upload.name, actor=current_actor(), replace=replace,
-                                    max_bytes=limit_mb * MB, expected=outcome.counts, progress=report)
+                                    max_bytes=limit_mb * MB, expected=outcome.counts, progress=report,
+                                    sheet=sheet)
         st.session_state["import_done"] = result
         st.session_state.pop("import_preview", None)
         if result.status == "applied":

@@ -217,10 +217,10 @@ def _import(engine, args, settings, lang: str) -> int:
     open_session = lambda: db.session_scope(engine)  # noqa: E731 - one session per step, as the app does
     if args.dry_run:  # writes nothing: a named person sees their scope's problems already
         outcome = preview(open_session, data, name, replace=args.replace, max_bytes=limit,
-                          actor=_resolve(engine, args, settings, lang) if args.user else None)
+                          actor=_resolve(engine, args, settings, lang) if args.user else None, sheet=args.sheet)
     else:
         outcome = run_import(open_session, data, name, actor=_resolve(engine, args, settings, lang),
-                             replace=args.replace, max_bytes=limit)
+                             replace=args.replace, max_bytes=limit, sheet=args.sheet)
     print(summary(outcome.counts, lang))
     if outcome.problems:
         sys.stdout.flush()

@@ -50,10 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
     card.add_argument("--format", choices=("table", "json", "csv"), default="table")
     card.add_argument("--as-of", help="judge completeness as of this date (default: today)")
 
-    imports = commands.add_parser("import", help="import indicator values from a CSV or XLSX file (all or nothing)")
+    imports = commands.add_parser("import", help="import indicator values from a CSV, XLSX or ODS file (all or nothing)")
     imports.add_argument("path", help="the file: indicator, org_unit, period, value (or mittari, yksikkö, ...)")
     imports.add_argument("--dry-run", action="store_true", help="check the file and show the preview; save nothing")
     imports.add_argument("--replace", action="store_true", help="replace values already stored (else they are errors)")
+    imports.add_argument("--sheet", metavar="NAME|N", help="a workbook's sheet, by name or number from 1 (default: the "
+                         "first whose first 20 rows include the header)")
 
     users = commands.add_parser("users", help="the people who may sign in: roles and scopes")
     people = users.add_subparsers(dest="action", required=True, parser_class=Parser)

@@ -1,8 +1,8 @@
-"""Importing indicator values from CSV and XLSX files: read, check (the preview), write all or nothing.
+"""Importing indicator values from CSV, XLSX and ODS files: read, check (the preview), write all or nothing.
 
     reader.py   bytes or a path -> rows, a chunk at a time (encodings, separators, Finnish headers and
                 numbers); no database. table.py the file and its rows, header.py the header row,
-                csv_reading.py CSV, xlsx.py XLSX
+                csv_reading.py CSV, xlsx.py XLSX, ods.py ODS, sheets.py a workbook's sheet and header row
     checker.py  rows checked on their own (the store's rules, the catalogue) and against the file's others
     plan.py     rows -> a plan: every row checked by the store's rules against the stored values
     stream.py   the same checks a chunk of rows at a time, for preview() and run_import()

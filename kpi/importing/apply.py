@@ -87,11 +87,13 @@ def _collect_young_only():
 
 
 def preview(open_session: OpenSession, data: FileData, file_name: str, *, replace: bool, max_bytes: int | None,
-            progress: Progress | None = None, actor: Actor | str | None = None) -> Outcome:
+            progress: Progress | None = None, actor: Actor | str | None = None,
+            sheet: str | int | None = None) -> Outcome:
     """What an import would do: counts, every error, a few rows. Writes nothing. With `actor`, the units
-    outside the person's scope are shown as problems already (run_import refuses them)."""
+    outside the person's scope are shown as problems already (run_import refuses them). `sheet`: a
+    workbook's sheet by name or number (None: the first that has the header)."""
     source = Source.of(data)
-    stream = open_table(source, file_name, max_bytes=max_bytes)
+    stream = open_table(source, file_name, max_bytes=max_bytes, sheet=sheet)
     with _collect_young_only(), open_session() as session:
         person = as_actor(actor) if actor is not None else None
         check = StreamCheck(session, stream, replace=replace,
@@ -110,7 +112,7 @@ class _Refused(Exception):
 
 def run_import(open_session: OpenSession, data: FileData, file_name: str, *, actor: Actor | str, replace: bool = False,
                max_bytes: int | None = None, expected: dict[str, int] | None = None,
-               progress: Progress | None = None) -> Outcome:
+               progress: Progress | None = None, sheet: str | int | None = None) -> Outcome:
     """Check and write the file in one session; on any error write nothing and log the refusal.
 
     `data`: the file's bytes, or a path (`pathlib.Path`) to read it from without holding it in memory.
@@ -123,7 +125,7 @@ def run_import(open_session: OpenSession, data: FileData, file_name: str, *, act
     unit of the file outside their scope."""
     source = Source.of(data)
     digest = source.checksum()
-    stream = open_table(source, file_name, max_bytes=max_bytes)
+    stream = open_table(source, file_name, max_bytes=max_bytes, sheet=sheet)
     plan: Plan | None = None
     try:
         with _collect_young_only(), open_session() as session:
@@ -205,11 +207,11 @@ def _check_and_write(session: Session, check: StreamCheck, file_name: str, diges
 
 def run_import_file(open_session: OpenSession, path: str | os.PathLike, *, actor: Actor | str, replace: bool = False,
                     max_bytes: int | None = None, file_name: str | None = None, expected: dict[str, int] | None = None,
-                    progress: Progress | None = None) -> Outcome:
+                    progress: Progress | None = None, sheet: str | int | None = None) -> Outcome:
     """`run_import` of a file on disk, read a block at a time (the log names it by `file_name` or its name)."""
     path = Path(path)
     return run_import(open_session, path, file_name or path.name, actor=actor, replace=replace, max_bytes=max_bytes,
-                      expected=expected, progress=progress)
+                      expected=expected, progress=progress, sheet=sheet)
 
 
 def _note_failure(plan: Plan, error: Exception) -> None:

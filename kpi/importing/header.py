@@ -3,12 +3,16 @@
 `header_of` reads records up to the first non-blank one and maps its headings (unknown ones are listed
 as ignored; a field twice, or a required one missing, is a problem); `take_records` then yields the
 rows after it as cells in FIELDS order. The CSV reading does the same for its rows in a faster loop.
+A workbook's header may sit below title rows (sheets.py looks for it with `is_header`, `known_headings`);
+when none is found, `Searched` says where it was looked for in the person's language.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
+from ..i18n import t
 from .problems import Problem, display
 from .table import FIELDS, REQUIRED, Table
 
@@ -23,6 +27,7 @@ _ALIASES = {
     "weight": ("weight", "paino"),
     "comment": ("comment", "kommentti"),
 }
+_FINNISH = {"org_unit": "yksikkö"}  # else the second name is the Finnish one
 _HEADER_TO_FIELD = {alias: name for name, aliases in _ALIASES.items() for alias in aliases}
 
 
@@ -30,6 +35,49 @@ def header_field(text: Any) -> str | None:
     """The field a column heading names, or None: "  Yksikkö " -> "org_unit"."""
     name = re.sub(r"[\s\-]+", "_", display(text).replace("\ufeff", "").strip().lower())
     return _HEADER_TO_FIELD.get(name)
+
+
+def known_headings(cells: list) -> set[str]:
+    """The fields a row's cells name as headings (a title row or an instruction names none or one)."""
+    return {name for name in map(header_field, cells) if name is not None}
+
+
+def is_header(cells: list) -> bool:
+    """A row that names every required column, and a value or both numerator and denominator."""
+    names = known_headings(cells)
+    return all(name in names for name in REQUIRED) and (
+        "value" in names or ("numerator" in names and "denominator" in names))
+
+
+@dataclass(frozen=True)
+class Searched:
+    """Where a header was looked for, as a problem's parameter read in the person's language: the sheets, each
+    with its first and last row looked at (0 for a sheet with no rows)."""
+    sheets: tuple[tuple[str, int, int], ...]
+
+    def text(self, lang: str) -> str:
+        parts = [t("import.sheet_rows" if last else "import.sheet_empty", lang, sheet=name, first=first, last=last)
+                 for name, first, last in self.sheets]
+        return _listed(parts, lang)
+
+
+@dataclass(frozen=True)
+class Expected:
+    """The required headings, the person's language's name first: "mittari/indicator, ... ja arvo/value"."""
+
+    def text(self, lang: str) -> str:
+        def named(field: str) -> str:
+            english, finnish = _ALIASES[field][0], _FINNISH.get(field, _ALIASES[field][1])
+            return f"{finnish}/{english}" if lang == "fi" else f"{english}/{finnish}"
+
+        return t("import.expected_headings", lang, required=_listed([named(f) for f in (*REQUIRED, "value")], lang),
+                 numerator=named("numerator"), denominator=named("denominator"))
+
+
+def _listed(parts: list[str], lang: str) -> str:
+    if len(parts) < 2:
+        return "".join(parts)
+    return t("import.list_and", lang, items=", ".join(parts[:-1]), last=parts[-1])
 
 
 class Header:

@@ -100,8 +100,9 @@ class Reading:
 
 
 def _param(value: Any, lang: str) -> Any:
-    """Numbers inside a reason read in the language (61,5 in Finnish)."""
-    if isinstance(value, Reading):
+    """Numbers inside a reason read in the language (61,5 in Finnish); a Reading, or any parameter that says
+    itself in a language (header.Searched), by its `text`."""
+    if isinstance(value, Reading) or callable(getattr(value, "text", None)):
         return value.text(lang)
     if isinstance(value, str):
         return quoted(value, lang)

@@ -4,8 +4,9 @@ Nothing here knows the database. `read_table` never raises for bad input: whatev
 the file as a whole (too big, unreadable, a required column missing) is a `Problem` in the table.
 
 What it copes with:
-- XLSX (the first sheet; dates typed as "3/2020" that Excel turned into dates are read back as the
-  month, using the cell's number format), and CSV in UTF-8 with or without BOM, UTF-16 with BOM
+- XLSX and ODS (the sheet that holds the header, below any title rows: sheets.py; dates typed as
+  "3/2020" that Excel or Calc turned into dates are read back as the month, using the cell's number
+  format), and CSV in UTF-8 with or without BOM, UTF-16 with BOM
   (Excel's "Unicode text") or Windows-1252;
 - `;`, `,` or tab as separator, chosen by which one splits the header into known column names
   (Excel's `sep=;` first line is honoured);
@@ -19,7 +20,7 @@ Streaming: `open_table` reads the file a chunk of rows at a time (`TableStream.c
 memory or from a path on disk, so a file of millions of rows never sits in memory as rows; `read_table`
 collects every row (tests, small files). Both read exactly the same rows and problems.
 
-Here: `open_table` and `read_table`, the first sheet of an XLSX through xlsx.py, and the cells
+Here: `open_table` and `read_table`, a workbook through xlsx.py or ods.py, and the cells
 (`number_cell`, `text_cell`). The file and its rows are in table.py, the header in header.py, the CSV
 reading in csv_reading.py; their names are importable from here as before.
 """
@@ -33,30 +34,34 @@ from typing import Any
 from .csv_reading import CsvReading, choose_encoding, decode
 from .header import header_field, take_records
 from .limits import Limits, LimitExceeded
+from .ods import OdsWorkbook
 from .problems import Problem, display
+from .sheets import workbook_records
 from .table import FIELDS, NUMBER_FIELDS, REQUIRED, Source, Table, TableStream
 from .xlsx import Unreadable, Workbook
 
 __all__ = ["FIELDS", "NUMBER_FIELDS", "REQUIRED", "Source", "Table", "TableStream", "choose_encoding", "decode",
-           "header_field", "number_cell", "open_table", "read_table", "text_cell"]
+           "header_field", "number_cell", "open_table", "read_table", "sheet_names", "text_cell"]
 
 _XLSX_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
+_ODS_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"  # an .ods's first part, unpacked
 
 
 def read_table(data: bytes | os.PathLike, file_name: str, *, max_bytes: int | None = None,
-               limits: Limits | None = None) -> Table:
+               limits: Limits | None = None, sheet: str | int | None = None) -> Table:
     """Parse a file (its bytes, or a path). Never raises for bad content; problems are in `table.problems`."""
-    stream = open_table(data, file_name, max_bytes=max_bytes, limits=limits)
+    stream = open_table(data, file_name, max_bytes=max_bytes, limits=limits, sheet=sheet)
     for chunk in stream.chunks():
         stream.table.rows.extend(chunk)
     return stream.table
 
 
 def open_table(data: bytes | os.PathLike | Source, file_name: str, *, max_bytes: int | None = None,
-               limits: Limits | None = None) -> TableStream:
+               limits: Limits | None = None, sheet: str | int | None = None) -> TableStream:
     """Start reading a file (its bytes, or a path to stream it from). Never raises for bad content. `limits`:
-    how much is read at most (limits.py; by default from the settings)."""
+    how much is read at most (limits.py; by default from the settings). `sheet`: a workbook's sheet, by name
+    or number from 1; None or "": the first with a header (sheets.py)."""
     source = Source.of(data)
     limits = limits or Limits.from_settings()
     table = Table(file_name=file_name)
@@ -73,13 +78,22 @@ def open_table(data: bytes | os.PathLike | Source, file_name: str, *, max_bytes:
     if head.startswith(_OLE_MAGIC) or lower.endswith(".xls"):
         table.problems.append(Problem(None, None, None, "", "import.problems.old_excel"))
         return TableStream(table)
+    if _is_ods(source, lower):
+        table.format = "ods"
+        reading = _WorkbookReading(source, table, limits, OdsWorkbook, sheet)
+        return TableStream(table, reading.chunks, reading.fraction)
     if head.startswith(_XLSX_MAGIC) or lower.endswith(".xlsx"):
         table.format = "xlsx"
-        reading = _XlsxReading(source, table, limits)
+        reading = _WorkbookReading(source, table, limits, Workbook, sheet)
         return TableStream(table, reading.chunks, reading.fraction)
     table.format = "csv"
     reading = CsvReading(source, table, size, limits)
     return TableStream(table, reading.chunks, reading.fraction)
+
+
+def _is_ods(source: Source, lower_name: str) -> bool:
+    """By its name, or by the first part an .ods must have: its mimetype, stored, right after the zip's header."""
+    return lower_name.endswith(".ods") or source.head(30 + len(_ODS_MIMETYPE)).startswith(_ODS_MIMETYPE, 30)
 
 
 def _megabytes(size: int) -> float:
@@ -88,12 +102,40 @@ def _megabytes(size: int) -> float:
 
 # --- XLSX -------------------------------------------------------------------------------------------
 
-class _XlsxReading:
-    """The first sheet, through xlsx.Workbook (bounded: see kpi/importing/xlsx.py and limits.py)."""
+def sheet_names(data: bytes | os.PathLike | Source, file_name: str, *, limits: Limits | None = None) -> list[str]:
+    """A workbook's sheets, in order, for the person to choose from; [] for a CSV or a file that cannot be read
+    (the preview says why)."""
+    source = Source.of(data)
+    head = source.head(4)
+    lower = file_name.lower()
+    if not (head.startswith(_XLSX_MAGIC) or lower.endswith((".xlsx", ".ods"))) or head.startswith(_OLE_MAGIC):
+        return []
+    limits = limits or Limits.from_settings()
+    handle = source.open()
+    try:
+        book = (OdsWorkbook(handle, source.size, limits, load=False) if _is_ods(source, lower)
+                else Workbook(handle, source.size, limits))
+        try:
+            return list(book.sheet_names)
+        finally:
+            book.close()
+    except Exception:  # noqa: BLE001 - the preview reads the file again and says what is wrong with it
+        return []
+    finally:
+        handle.close()
 
-    def __init__(self, source: Source, table: Table, limits: Limits):
-        self.source, self.table, self.limits = source, table, limits
+
+class _WorkbookReading:
+    """A workbook's sheet, through xlsx.Workbook or ods.OdsWorkbook (bounded: see those and limits.py), from
+    its header on (sheets.py)."""
+
+    def __init__(self, source: Source, table: Table, limits: Limits, opener, sheet: str | int | None):
+        self.source, self.table, self.limits, self.opener, self.sheet = source, table, limits, opener, sheet
         self.book = None
+
+    @property
+    def _unreadable(self) -> str:
+        return "import.problems.unreadable_ods" if self.opener is OdsWorkbook else "import.problems.unreadable_xlsx"
 
     def fraction(self) -> float:
         return self.book.fraction() if self.book is not None else 0.0
@@ -111,15 +153,14 @@ class _XlsxReading:
     def _records(self):
         handle = self.source.open()
         try:
-            self.book = Workbook(handle, self.source.size, self.limits)
-            yield from self.book.rows()
+            self.book = self.opener(handle, self.source.size, self.limits)
+            yield from workbook_records(self.book, self.table, self.sheet)
         except LimitExceeded as refusal:
             self.table.problems.append(refusal.problem)
         except Unreadable as error:
-            self.table.problems.append(Problem(None, None, None, "", "import.problems.unreadable_xlsx",
-                                               {"detail": str(error)}))
+            self.table.problems.append(Problem(None, None, None, "", self._unreadable, {"detail": str(error)}))
         except Exception as error:  # noqa: BLE001 - a damaged part: a bad number, a shared string not there
-            self.table.problems.append(Problem(None, None, None, "", "import.problems.unreadable_xlsx",
+            self.table.problems.append(Problem(None, None, None, "", self._unreadable,
                                                {"detail": type(error).__name__}))
         finally:
             if self.book is not None:

@@ -22,7 +22,9 @@ NUMBER_FIELDS = ("value", "numerator", "denominator", "weight")
 class Table:
     """The rows of a file, cells in FIELDS order (None where the file has no such column)."""
     file_name: str
-    format: str = ""                                       # "csv" or "xlsx"
+    format: str = ""                                       # "csv", "xlsx" or "ods"
+    sheet: str = ""                                        # a workbook's: the sheet read
+    header_row: int = 0                                    # a workbook's: the header's row number
     encoding: str = ""                                     # for CSV: the encoding it was read in
     separator: str = ""                                    # for CSV
     columns: dict[str, str] = field(default_factory=dict)  # field -> heading as written

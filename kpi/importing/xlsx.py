@@ -1,4 +1,4 @@
-"""The first sheet of an XLSX workbook, read with bounded work: rows of cells as the import reads them.
+"""An XLSX workbook's sheets, read with bounded work: rows of cells as the import reads them.
 
 Not openpyxl: at load it reads the whole shared-strings table and styles sheet into objects, fills a gap
 in the row numbers with empty rows one at a time and parses every cell of a row however wide, so a 1.5 MB
@@ -42,7 +42,8 @@ MAX_STYLES = 65_536            # Excel's own limit on cell formats is 64 000
 
 
 class Workbook:
-    """An opened workbook: its first worksheet found, shared strings and date formats read, within limits."""
+    """An opened workbook: its worksheets listed (the first selected), shared strings and date formats read,
+    within limits."""
 
     def __init__(self, handle: BinaryIO, size: int, limits: Limits):
         self.limits = limits
@@ -58,15 +59,24 @@ class Workbook:
         book_path = self._office_document()
         relations = self._relations(book_path)
         sheets, self.date1904 = self._sheets(book_path)
-        first = next(((name, relations[rid][1]) for name, rid in sheets
-                      if rid in relations and relations[rid][0].endswith("/worksheet")), None)
-        if first is None:
+        self.worksheets = [(name, relations[rid][1]) for name, rid in sheets
+                           if rid in relations and relations[rid][0].endswith("/worksheet")]
+        if not self.worksheets:
             raise Unreadable("no worksheet")
-        self.sheet_name, self.sheet_path = first
-        self.sheet_size = self._info(self.sheet_path).file_size
+        self.select(0)
         targets = {kind.rsplit("/", 1)[-1]: target for kind, target in relations.values()}
         self.strings = self._shared_strings(targets.get("sharedStrings", "xl/sharedStrings.xml"))
         self.formats, self.dates = self._styles(targets.get("styles", "xl/styles.xml"))
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return [name for name, _path in self.worksheets]
+
+    def select(self, index: int) -> None:
+        """The worksheet `rows` reads (0: the first, in the workbook's order)."""
+        self.sheet_name, self.sheet_path = self.worksheets[index]
+        self.sheet_size = self._info(self.sheet_path).file_size
+        self.sheet_read = 0
 
     def close(self) -> None:
         self.archive.close()

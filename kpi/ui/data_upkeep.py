@@ -137,10 +137,10 @@ def export_file(kind: str, file_format: str) -> bytes:
 # --- import, documents -------------------------------------------------------------------------------------
 
 def import_preview(content, file_name: str, *, replace: bool, max_bytes: int, progress=None,
-                   actor: Actor | None = None):
-    """What an import would do (kpi.importing.preview): nothing written."""
+                   actor: Actor | None = None, sheet: str | None = None):
+    """What an import would do (kpi.importing.preview): nothing written. `sheet` None: the first that fits."""
     return preview(session, content, file_name, replace=replace, max_bytes=max_bytes, progress=progress,
-                   actor=actor)
+                   actor=actor, sheet=sheet)
 
 
 def import_log() -> list:
