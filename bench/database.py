@@ -13,7 +13,7 @@ import uuid
 import sqlalchemy as sa
 
 from kpi import db, store
-from kpi.store import schema
+from kpi.store import databases, schema
 
 
 class NotEmpty(RuntimeError):
@@ -30,7 +30,7 @@ def prepare(url: str) -> tuple[str, bool]:
     if kind(url) == "postgresql":
         server = sa.make_url(url)
         try:
-            url, created = db.create_database(url, f"{server.database or 'kpi'}_{uuid.uuid4().hex[:8]}"), True
+            url, created = databases.create_database(url, f"{server.database or 'kpi'}_{uuid.uuid4().hex[:8]}"), True
         except sa.exc.ProgrammingError:  # no CREATEDB: the named database itself, if empty (checked below)
             pass
     schema.upgrade(url)
@@ -46,7 +46,7 @@ def prepare(url: str) -> tuple[str, bool]:
 
 def drop(url: str, via: str) -> None:
     """Drop a PostgreSQL database the bench created, connected to the database `via` names."""
-    db.drop_database(url, via=via)
+    databases.drop_database(url, via=via)
 
 
 def version(engine) -> str:

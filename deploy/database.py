@@ -27,10 +27,10 @@ def create_database(server_url: str, name: str, *, exist_ok: bool = True) -> str
     """CREATE DATABASE `name` on the server of `server_url` (a superuser's URL); returns its URL."""
     # Lazy: `nginx-config` runs with a bare Python on the proxy's machine, where SQLAlchemy may not be.
     import sqlalchemy as sa
-    from kpi import db
+    from kpi.store import databases
 
     try:
-        return db.create_database(server_url, name, exist_ok=exist_ok)
+        return databases.create_database(server_url, name, exist_ok=exist_ok)
     except sa.exc.ProgrammingError as error:
         if getattr(error.orig, "sqlstate", None) == "42P04":  # duplicate_database
             raise ClusterError(f"database {name} exists already") from None
@@ -39,9 +39,9 @@ def create_database(server_url: str, name: str, *, exist_ok: bool = True) -> str
 
 def drop_database(url: str, *, via: str) -> None:
     """DROP DATABASE of `url`, connected to `via` (another database on the same server)."""
-    from kpi import db  # lazy: as above
+    from kpi.store import databases  # lazy: as above
 
-    db.drop_database(url, via=via)
+    databases.drop_database(url, via=via)
 
 
 def prepare_database(url: str) -> None:

@@ -73,52 +73,6 @@ def migrate(url: str) -> None:
     command.upgrade(alembic_config(url), "head")
 
 
-def schema_revision(url: str) -> str | None:
-    """The Alembic revision the database is at (None before the first migration); not the data's
-    `kpi.store.revision.current_revision`, which counts writes."""
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            if not sa.inspect(conn).has_table("alembic_version"):
-                return None
-            return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
-    finally:
-        engine.dispose()
-
-
-def create_database(server_url: str, name: str, *, template: str | None = None, exist_ok: bool = False) -> str:
-    """CREATE DATABASE `name` on the PostgreSQL server of `server_url` (its user needs CREATEDB); its URL.
-
-    The one place a database is created: the tests, the bench, the cluster and a restore's scratch copy.
-    `exist_ok` keeps a database of that name as it is; otherwise an existing one is the server's error.
-    """
-    server = sa.make_url(server_url)
-    quoted = server.get_dialect()().identifier_preparer.quote(name)  # the name as an identifier, not text
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            if exist_ok and conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                                         {"n": name}).scalar():
-                return server.set(database=name).render_as_string(hide_password=False)
-            conn.execute(sa.text(f"CREATE DATABASE {quoted}" + (f" TEMPLATE {template}" if template else "")))
-    finally:
-        admin.dispose()
-    return server.set(database=name).render_as_string(hide_password=False)
-
-
-def drop_database(url: str, *, via: str) -> None:
-    """DROP DATABASE of `url` (sessions still on it are ended), connected to `via`: another database on the
-    same server, since nobody can drop the database they are connected to."""
-    target = sa.make_url(url)
-    quoted = target.get_dialect()().identifier_preparer.quote(target.database)
-    admin = sa.create_engine(sa.make_url(via), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
-    finally:
-        admin.dispose()
-
-
 # Errors that mean "the database cannot be reached or is busy", not "the request was wrong".
 UNAVAILABLE_ERRORS = (sa.exc.OperationalError, sa.exc.InterfaceError)
 
@@ -131,12 +85,3 @@ def is_unavailable(error: BaseException) -> bool:
 
 def is_busy(error: BaseException) -> bool:
     return isinstance(error, sa.exc.OperationalError) and "locked" in str(error.orig).lower()
-
-
-def reachable(engine: Engine) -> bool:
-    try:
-        with engine.connect() as connection:
-            connection.execute(sa.text("SELECT 1"))
-        return True
-    except sa.exc.SQLAlchemyError:
-        return False

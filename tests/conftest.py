@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from kpi import db
 from kpi.admin.demo import load_demo
-from kpi.store import schema
+from kpi.store import databases, schema
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 BACKENDS = ["sqlite", "postgresql"]
@@ -31,11 +31,11 @@ def _postgres_server_url() -> str:
 
 def _fresh_postgres_database() -> str:
     """A new, empty database on the test server; dropped again by the caller."""
-    return db.create_database(_postgres_server_url(), f"kpi_t_{uuid.uuid4().hex[:10]}")
+    return databases.create_database(_postgres_server_url(), f"kpi_t_{uuid.uuid4().hex[:10]}")
 
 
 def _drop_postgres_database(url: str) -> None:
-    db.drop_database(url, via=_postgres_server_url())
+    databases.drop_database(url, via=_postgres_server_url())
 
 
 def make_database(backend: str, folder) -> str:

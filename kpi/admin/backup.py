@@ -33,7 +33,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 from .. import db, models  # noqa: F401  (models: registers the tables `_read_every_table` reads)
-from ..store import schema
+from ..store import databases, schema
 from ..store.revision import bump_revision, current_revision
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -151,11 +151,7 @@ def _restore_sqlite(url: str, path: Path) -> int | None:
 
 
 def _sqlite_integrity(file: Path) -> None:
-    connection = sqlite3.connect(file)
-    try:
-        verdict = connection.execute("PRAGMA integrity_check(1)").fetchone()[0]
-    finally:
-        connection.close()
+    verdict = databases.sqlite_integrity(file)
     if verdict != "ok":
         raise sqlite3.DatabaseError(verdict)
 
@@ -187,13 +183,13 @@ def _restore_postgres(url: str, path: Path) -> int | None:
 
 def _create_scratch_database(url: str) -> str:
     try:  # template0: a bare database, whatever extensions the live one's template carries
-        return db.create_database(url, f"kpi_restore_check_{uuid.uuid4().hex[:12]}", template="template0")
+        return databases.create_database(url, f"kpi_restore_check_{uuid.uuid4().hex[:12]}", template="template0")
     except sa.exc.SQLAlchemyError as error:
         raise BackupError("no_scratch", detail=_first_line(error)) from None
 
 
 def _drop_scratch_database(url: str, scratch_url: str) -> None:
-    db.drop_database(scratch_url, via=url)
+    databases.drop_database(scratch_url, via=url)
 
 
 # --- the checks, on the scratch copy -----------------------------------------------------------------
@@ -218,19 +214,13 @@ def _check_and_upgrade(scratch_url: str, path: Path) -> None:
 
 
 def _stored_revision(url: str, path: Path) -> str:
-    engine = db.make_engine(url)
     try:
-        with engine.connect() as connection:
-            if not sa.inspect(connection).has_table("alembic_version"):
-                raise BackupError("no_revision", path=str(path))
-            rows = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all()
+        rows = databases.alembic_revisions(url)
     except sa.exc.SQLAlchemyError as error:
         raise BackupError("damaged", path=str(path), detail=_first_line(error)) from None
-    finally:
-        engine.dispose()
     if not rows:
         raise BackupError("no_revision", path=str(path))
-    return str(rows[0]) if len(rows) == 1 else ", ".join(sorted(map(str, rows)))  # several: not ours
+    return rows[0] if len(rows) == 1 else ", ".join(sorted(rows))  # several: not ours
 
 
 @functools.lru_cache(maxsize=1)
@@ -250,25 +240,16 @@ def _tables_at(revision: str) -> frozenset[str]:
 
 
 def _tables_in(url: str) -> set[str]:
-    engine = db.make_engine(url)
-    try:
-        return set(sa.inspect(engine).get_table_names())
-    finally:
-        engine.dispose()
+    return databases.table_names(url)
 
 
 def _read_every_table(url: str, path: Path) -> None:
     """Every table and column of the newest schema answers a query (a column dropped, a table replaced
     by a view of something else: refused)."""
-    engine = db.make_engine(url)
     try:
-        with engine.connect() as connection:
-            for table in SQLModel.metadata.sorted_tables:
-                connection.execute(sa.select(table).limit(1)).all()
+        databases.read_every_table(url, SQLModel.metadata.sorted_tables)
     except sa.exc.SQLAlchemyError as error:
         raise BackupError("damaged", path=str(path), detail=_first_line(error)) from None
-    finally:
-        engine.dispose()
 
 
 def _missing(path: Path, tables: list[str]) -> BackupError:

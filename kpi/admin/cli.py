@@ -48,7 +48,7 @@ from ..presentation.present import target_text
 from ..reports import ReportError, build_report  # python-docx, Altair, vl-convert: only when one is built
 from ..features.scorecard import build_scorecard
 from ..settings import get_settings
-from ..store import load_unit_tree, schema
+from ..store import databases, load_unit_tree, schema
 
 EXIT_FAILURE = 2
 EXIT_INTERRUPTED = 130  # as a shell reports Ctrl-C
@@ -120,7 +120,7 @@ def _database(args, url: str, lang: str) -> int:
         params = {name: printable(str(value)) if name == "path" else value for name, value in error.params.items()}
         raise Failure(t(f"backup.{error.key}", lang, **params)) from None
     schema.upgrade(url)
-    print(t("cli.upgraded", lang, revision=db.schema_revision(url)))
+    print(t("cli.upgraded", lang, revision=databases.schema_revision(url)))
     return 0
 
 
@@ -151,7 +151,7 @@ def _run(args, settings, lang: str) -> int:
             finally:
                 engine.dispose()
         return _database(args, url, lang)
-    if db.schema_revision(url) is None:
+    if databases.schema_revision(url) is None:
         raise Failure(t("cli.not_migrated", lang))
     engine = db.make_engine(url)
     try:

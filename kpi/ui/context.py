@@ -18,7 +18,7 @@ from ..admin.demo import load_demo
 from ..errors import DatabaseUnavailable
 from ..i18n import LANGUAGES, t
 from ..settings import PROJECT_ROOT, Settings, get_settings
-from ..store import schema
+from ..store import databases, schema
 
 APP_SCRIPT = PROJECT_ROOT / "app.py"
 LANG_KEY = "lang"
@@ -96,7 +96,7 @@ def data_version() -> str:
 
 def database_reachable() -> bool:
     try:
-        return db.reachable(engine())
+        return databases.reachable(engine())
     except Exception:  # the engine itself could not start: the database is still away
         return False
 

@@ -17,6 +17,7 @@ from alembic import command
 from sqlmodel import SQLModel
 
 from kpi import db, models  # noqa: F401  (registers the tables)
+from kpi.store import databases
 from kpi.admin.backup import BackupError, backup, restore
 from kpi.admin.cli import main
 from kpi.admin.demo import load_demo
@@ -39,7 +40,7 @@ def _state(url: str):
                      for row in build_scorecard(session, parse_period(period), as_of=AS_OF, lang="en")]
             counts = {table.name: session.execute(sa.select(sa.func.count()).select_from(table)).scalar()
                       for table in SQLModel.metadata.sorted_tables}
-            return cards, counts, current_revision(session), db.schema_revision(url)
+            return cards, counts, current_revision(session), databases.schema_revision(url)
     finally:
         engine.dispose()
 
@@ -164,7 +165,7 @@ def test_a_good_backup_from_an_older_schema_restores_and_is_upgraded(live, tmp_p
         upgrade(target)
         restore(target, saved)
         cards, counts, _revision, schema = _state(target)
-        assert schema == db.schema_revision(_url) != "0006"  # the newest, as the live database has
+        assert schema == databases.schema_revision(_url) != "0006"  # the newest, as the live database has
         assert counts["measurement"] == 0 and cards == []
     finally:
         drop_database(backend, old)
