@@ -127,7 +127,8 @@ def libreoffice(tmp_path_factory):
             if locale:
                 (profiles[locale] / "user").mkdir()
                 (profiles[locale] / "user" / "registrymodifications.xcu").write_text(
-                    '<?xml version="1.0" encoding="UTF-8"?>\n<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+                    '<?xml version="1.0" encoding="UTF-8"?>\n'
+                    '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
                     'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
                     '<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse">'
                     f"<value>{locale}</value></prop></item></oor:items>\n", encoding="utf-8")
