@@ -147,7 +147,7 @@ def would_change(row: PlannedRow, stored: Stored, columns: dict[str, str]) -> Pr
     decimals = row.indicator.decimals
     old = Reading(stored.value, stored.numerator, stored.denominator, stored.weight, decimals)
     new = Reading(row.value, row.numerator, row.denominator, row.weight, decimals)
-    if old == new:  # only the comment differs
+    if same_values(row.value, row.numerator, row.denominator, row.weight, None, stored, decimals):  # only the comment
         return Problem(row.number, "comment", columns.get("comment"), row.comment or "",
                        "import.problems.would_change_comment", {"old": stored.comment, "period": row.period.code})
     return Problem(row.number, "value", columns.get("value"), row.shown_value, "import.problems.would_change",
