@@ -12,6 +12,9 @@ Three uses:
 - `drawable`: text handed to a renderer that cannot take every code point (vl-convert aborts the process
   on some control characters; XML 1.0 holds none of them). Applied to whatever is drawn, stored or not.
 - `name_problem`: the store's check on a new or changed name, so such text is refused at the door.
+- `formula_guarded` / `formula_unguarded`: text written into a spreadsheet export with a leading `'` so it
+  is not run as a formula, and that `'` taken off again when the file is imported back (as a spreadsheet
+  does when it reads the cell), so an exported comment "=x" comes back as "=x".
 """
 from __future__ import annotations
 
@@ -65,3 +68,17 @@ def drawable_strings(value):
 def name_problem(text: str) -> str | None:
     """Why `text` cannot be a name or label (an error key under [errors]), or None when it can."""
     return "control_character" if _NOT_DRAWABLE.search(text or "") else None
+
+
+# A text cell that begins with one of these is run as a formula by Excel and LibreOffice.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_guarded(text: str) -> str:
+    """Text a spreadsheet will not run as a formula: a leading `'` before =, +, -, @, tab or CR."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def formula_unguarded(text: str) -> str:
+    """`formula_guarded` undone: one leading `'` dropped where it guards a formula start, nothing else."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text

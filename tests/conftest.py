@@ -95,7 +95,8 @@ def demo_engine(demo_db_url):
 @pytest.fixture(scope="session")
 def libreoffice(tmp_path_factory):
     """A function that re-saves or converts a file through headless LibreOffice (what HR opens exports in):
-    `libreoffice(path, "csv")` gives the converted file's path. Skipped without `soffice` on a developer's
+    `libreoffice(path, "csv")` gives the converted file's path (`infilter=` how to read a CSV, `locale="fi-FI"`
+    Calc's locale, as HR's Finnish Calc has it). Skipped without `soffice` on a developer's
     machine, a failure under CI=true (`.ci/run` installs libreoffice-calc-nogui)."""
     import shutil
     import subprocess
@@ -106,13 +107,30 @@ def libreoffice(tmp_path_factory):
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
-    profile = tmp_path_factory.mktemp("lo-profile")
+    profiles = {}
 
-    def convert(path, target: str):
+    def profile_for(locale: str | None):
+        """One profile per locale; a locale other than the system's set as Calc's own (Tools > Options)."""
+        if locale not in profiles:
+            profiles[locale] = tmp_path_factory.mktemp("lo-profile")
+            if locale:
+                (profiles[locale] / "user").mkdir()
+                (profiles[locale] / "user" / "registrymodifications.xcu").write_text(
+                    '<?xml version="1.0" encoding="UTF-8"?>\n'
+                    '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+                    'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+                    '<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse">'
+                    f"<value>{locale}</value></prop></item></oor:items>\n", encoding="utf-8")
+        return profiles[locale]
+
+    def convert(path, target: str, *, infilter: str | None = None, locale: str | None = None):
+        """`infilter`: how to read the file (a CSV's separator, charset and language, as Calc's text import
+        dialog asks); `locale`: e.g. "fi-FI", Calc's locale (decimal comma, dates as 1.2.2020)."""
         out = tmp_path_factory.mktemp("lo-out")
-        done = subprocess.run([program, "--headless", f"-env:UserInstallation=file://{profile}", "--convert-to",
-                               target, "--outdir", str(out), str(path)], capture_output=True, text=True,
-                              timeout=180, stdin=subprocess.DEVNULL)
+        reading = [f"--infilter={infilter}"] if infilter else []
+        done = subprocess.run([program, "--headless", f"-env:UserInstallation=file://{profile_for(locale)}", *reading,
+                               "--convert-to", target, "--outdir", str(out), str(path)], capture_output=True,
+                              text=True, timeout=180, stdin=subprocess.DEVNULL)
         produced = sorted(out.iterdir())
         assert done.returncode == 0 and produced, (done.returncode, done.stdout, done.stderr)
         return produced[0]

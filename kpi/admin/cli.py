@@ -1,5 +1,5 @@
-"""`python -m kpi`: database upgrade, demo data, the scorecard, file import, documents and people on the
-command line.
+"""`python -m kpi`: database upgrade, demo data, the scorecard, file import and export, documents and people
+on the command line.
 
 Who the command line acts as (for `import`, `demo load --replace`, `db restore`): the person named by
 `--user LOGIN` (or KPI_USER), with their stored role and scope; without one, the operating-system user
@@ -37,6 +37,7 @@ from .. import db
 from ..access import Role, actor_for, add_person, disable_person, list_people, require, set_password, set_role
 from .cli_parser import Failure, build_parser
 from .demo import DatabaseNotEmpty, load_demo
+from .export_command import run_export
 from ..domain.periods import PeriodParseError, parse_period
 from ..domain.roles import Actor, trusted
 from ..errors import InputError
@@ -163,6 +164,10 @@ def _run(args, settings, lang: str) -> int:
             return _users(engine, args, lang)
         if args.command == "report":
             return _report(engine, args, lang)
+        if args.command == "export":
+            rows = run_export(engine, args, lang, write=_write_whole)
+            print(t("reports.cli.exported", lang, path=printable(args.out), rows=format_number(rows, 0, lang)))
+            return 0
         return _scorecard(engine, args, lang)
     finally:
         engine.dispose()

@@ -57,6 +57,14 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("--sheet", metavar="NAME|N", help="a workbook's sheet, by name or number from 1 (default: the "
                          "first whose first 20 rows include the header)")
 
+    export = commands.add_parser("export", help="the stored values or targets as a file that imports back "
+                                                "(CSV for a Finnish Excel, or XLSX)")
+    export.add_argument("what", choices=("values", "targets"))
+    export.add_argument("--format", required=True, choices=("csv", "xlsx"))
+    export.add_argument("--out", required=True, help="the file to write (replaced if it exists)")
+    export.add_argument("--indicator", help="indicator code or exact name: only its rows")
+    export.add_argument("--period", help="e.g. 2020: only values inside it, targets overlapping it")
+
     users = commands.add_parser("users", help="the people who may sign in: roles and scopes")
     people = users.add_subparsers(dest="action", required=True, parser_class=Parser)
     add = people.add_parser("add", help="add a person")

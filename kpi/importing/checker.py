@@ -22,6 +22,7 @@ from ..domain.periods import Period, PeriodParseError, parse_period
 from ..domain.vocabulary import Aggregation, Nature
 from ..errors import InputError
 from ..models import Indicator, OrgUnit
+from ..plain_text import formula_unguarded
 from ..store.text_limits import LIMITS, within_limit
 from .problems import Problem
 from .reader import FIELDS, Table, number_cell, text_cell
@@ -109,7 +110,7 @@ def _check_row(number: int, cells: tuple, table: Table, catalogue: Catalogue,
         problems.extend(found)
         return None
     return PlannedRow(number, indicator, unit, period, value, numbers["numerator"], numbers["denominator"],
-                      numbers["weight"], shown.get("comment") or None, shown.get("value", ""))
+                      numbers["weight"], formula_unguarded(shown.get("comment", "")) or None, shown.get("value", ""))
 
 
 # --- many rows at a time ----------------------------------------------------------------------------
@@ -235,6 +236,8 @@ class Checker:
             if comment and ("\x00" in comment or len(comment) > _COMMENT_LIMIT):
                 self._slow(number, cells, good, problems)
                 continue
+            if comment and comment[0] == "'":
+                comment = formula_unguarded(comment)
             good.append((number, ind, unit, period, *checked, comment or None,
                          value if value is not None else "", text_period,
                          (ind.index * unit_count + unit.index) << PAIR_SHIFT | period.index))

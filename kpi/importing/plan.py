@@ -8,7 +8,8 @@ value when the user did not choose to replace.
 `check_rows` and `classify` are plain functions over rows and dictionaries (the unit tests call them
 without a database); `plan_import` feeds them from the store. `stream.StreamCheck` does the same checks
 a chunk of rows at a time for `preview` and `run_import`. Both run every row through the same code
-(checker.py's `Checker` and `FirstRows`, and `same_values` and `would_change` here).
+(checker.py's `Checker` and `FirstRows`, and `same_values` and `would_change` here; whether a value is
+unchanged is kpi.domain.same_value's rule).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from typing import Callable
 from sqlmodel import Session
 
 from .. import store
+from ..domain.same_value import Numbers, same_values as same_measurement
 from .bulk import stored_values
 from .checker import Catalogue, Checker, FirstRows
 from .problems import Problem, Reading
@@ -130,19 +132,22 @@ def classify(plan: Plan, existing: dict[tuple[int, int, str], Stored], *, replac
 
 def _same(row: PlannedRow, stored: Stored) -> bool:
     """What the file says equals what is stored (a comment left empty in the file keeps the stored one)."""
-    return same_values(row.value, row.numerator, row.denominator, row.weight, row.comment, stored)
+    return same_values(row.value, row.numerator, row.denominator, row.weight, row.comment, stored,
+                       row.indicator.decimals)
 
 
-def same_values(value, numerator, denominator, weight, comment: str | None, stored: Stored) -> bool:
-    return (stored.value == value and stored.numerator == numerator and stored.denominator == denominator
-            and stored.weight == weight and (comment is None or comment == stored.comment))
+def same_values(value, numerator, denominator, weight, comment: str | None, stored: Stored, decimals: int) -> bool:
+    """The one rule, kpi.domain.same_value: at the indicator's decimals, a ratio by its parts."""
+    return same_measurement(Numbers(value, numerator, denominator, weight),
+                            Numbers(stored.value, stored.numerator, stored.denominator, stored.weight), decimals,
+                            new_comment=comment, stored_comment=stored.comment)
 
 
 def would_change(row: PlannedRow, stored: Stored, columns: dict[str, str]) -> Problem:
     decimals = row.indicator.decimals
     old = Reading(stored.value, stored.numerator, stored.denominator, stored.weight, decimals)
     new = Reading(row.value, row.numerator, row.denominator, row.weight, decimals)
-    if old == new:  # only the comment differs
+    if same_values(row.value, row.numerator, row.denominator, row.weight, None, stored, decimals):  # only the comment
         return Problem(row.number, "comment", columns.get("comment"), row.comment or "",
                        "import.problems.would_change_comment", {"old": stored.comment, "period": row.period.code})
     return Problem(row.number, "value", columns.get("value"), row.shown_value, "import.problems.would_change",

@@ -94,7 +94,7 @@ class StreamCheck:
                 if stored is None:
                     new.append(row)
                     action = NEW
-                elif same_values(row[VALUE], row[NUM], row[DEN], row[WEIGHT], row[COMMENT], stored):
+                elif same_values(row[VALUE], row[NUM], row[DEN], row[WEIGHT], row[COMMENT], stored, row[IND].decimals):
                     unchanged += 1
                     action = UNCHANGED
                 elif self.plan.replace:

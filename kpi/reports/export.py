@@ -5,7 +5,8 @@ The tables are read through `kpi.store`; writing them is plain Python (csv, open
 Spreadsheet formula injection: a text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage
 return is run as a formula by Excel and LibreOffice (a comment "=HYPERLINK(...)" typed into the app would
 become a live link in the board's copy). Such text is written with a leading `'`, which spreadsheets
-show as plain text. Only text is touched: numbers, negative ones too, are written as numbers.
+show as plain text and the import drops again. Only text is touched: numbers, negative ones too, are
+written as numbers.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from sqlmodel import Session
 from .. import store
 from ..clock import as_utc
 from ..domain.periods import Period
-from ..plain_text import drawable
+from ..plain_text import FORMULA_STARTS, drawable, formula_guarded  # noqa: F401 - FORMULA_STARTS for scorecard_xlsx
 
 # The import format's columns come first, under the import's own names, so an exported file can be
 # imported back; the columns after them say where a value came from and who last changed it.
@@ -35,7 +36,6 @@ MEASUREMENT_COLUMNS = IMPORT_COLUMNS + ("period_label", "source", "synthetic", "
 TARGET_COLUMNS = ("indicator", "org_unit", "period", "comparator", "threshold", "threshold_upper", "band",
                   "band_kind", "binding", "rationale", "owner", "retired_from")
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EVERY_PERIOD = Period.range(date(1900, 1, 1), date(2200, 12, 31))  # the period parser's whole span
 
 CSV_MIME = "text/csv"
@@ -51,8 +51,9 @@ class Table:
 
 
 def safe_text(text: str) -> str:
-    """Text a spreadsheet will not run as a formula: a leading `'` before =, +, -, @, tab or CR."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """Text a spreadsheet will not run as a formula: a leading `'` before =, +, -, @, tab or CR
+    (the import takes it off again: `kpi.plain_text.formula_unguarded`)."""
+    return formula_guarded(text)
 
 
 def _utc(moment: datetime | None) -> datetime | None:
@@ -64,25 +65,29 @@ def _flag(value: bool) -> str:
     return "true" if value else "false"  # as in data/demo/*.csv
 
 
-def measurement_table(session: Session) -> Table:
-    """Every stored value: indicator by indicator, then by period and unit."""
+def measurement_table(session: Session, *, indicator: str | None = None, period: Period | None = None) -> Table:
+    """Every stored value (or one indicator's, or those inside `period`): indicator by indicator, then by
+    period and unit."""
     unit_codes = [unit.code for unit in store.list_units(session)]
+    indicators = [store.get_indicator(session, indicator)] if indicator else store.list_indicators(session)
     rows = []
-    for indicator in store.list_indicators(session):
-        for measurement, unit_code in store.measurements_in(session, indicator.id, unit_codes, EVERY_PERIOD):
-            rows.append((indicator.code, unit_code, measurement.period, measurement.value, measurement.numerator,
+    for item in indicators:
+        for measurement, unit_code in store.measurements_in(session, item.id, unit_codes, period or EVERY_PERIOD):
+            rows.append((item.code, unit_code, measurement.period, measurement.value, measurement.numerator,
                          measurement.denominator, measurement.weight, measurement.comment,
                          measurement.period_label, measurement.source, _flag(measurement.synthetic),
                          measurement.updated_by, _utc(measurement.updated_at)))
     return Table("measurements", MEASUREMENT_COLUMNS, rows)
 
 
-def target_table(session: Session) -> Table:
-    """Every target, retired ones too (with the day they stopped applying); unit empty = whole organisation."""
-    rows = [(indicator.code, unit.code if unit is not None else "", target.period, target.comparator,
+def target_table(session: Session, *, indicator: str | None = None, period: Period | None = None) -> Table:
+    """Every target, retired ones too (with the day they stopped applying); unit empty = whole organisation.
+    `indicator` keeps one indicator's, `period` those whose own period overlaps it."""
+    indicator_id = store.get_indicator(session, indicator).id if indicator else None
+    rows = [(item.code, unit.code if unit is not None else "", target.period, target.comparator,
              target.threshold, target.threshold_upper, target.band, target.band_kind, _flag(target.binding),
              target.rationale, target.owner, target.retired_from)
-            for target, indicator, unit in store.list_targets(session)]
+            for target, item, unit in store.list_targets(session, indicator_id=indicator_id, period=period)]
     return Table("targets", TARGET_COLUMNS, rows)
 
 
