@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .i18n import format_number, t  # i18n imports no kpi module but the domain's
+from .i18n import MINUS, format_number, t  # i18n imports no kpi module but the domain's
 
 
 class InputError(ValueError):
@@ -19,21 +19,41 @@ class InputError(ValueError):
         super().__init__(self.message("en"))
 
     def message(self, lang: str) -> str:
+        """The message standing alone: "Tunnus ”nps”: tunnus on jo käytössä"."""
+        return capitalised(self.inline(lang))
+
+    def inline(self, lang: str) -> str:
+        """The message as it reads after a lead-in ("Row 3: value “x”: …"): the field name as written."""
         params = {name: _shown(value, lang) for name, value in self.params.items()}
         if isinstance(self.params.get("limit"), int):  # "at most 2 000 characters", grouped as the count beside it
             params["limit"] = format_number(self.params["limit"], 0, lang)
         reason = t(f"errors.{self.key}", lang, value=_shown(self.value, lang), **params)
-        text = t("errors.template", lang, field=t(f"fields.{self.field}", lang), value=_shown(self.value, lang),
-                 reason=reason)
+        # An empty value is named as empty: "Tunnus (tyhjä): …", not "tunnus ””: …".
+        template = "errors.template_empty" if _is_empty(self.value) else "errors.template"
+        text = t(template, lang, field=t(f"fields.{self.field}", lang), value=_shown(self.value, lang), reason=reason)
         where = self.params.get("where")  # file and row, when the input came from a file
         return f"{where}: {text}" if where else text
 
 
+def capitalised(text: str) -> str:
+    """A message starts with a capital letter; the field names in the catalogue are lower case, as they
+    also stand inside sentences."""
+    return text[:1].upper() + text[1:]
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def _shown(value: Any, lang: str) -> Any:
-    """A number as people write it: 70.0 -> "70", 10.5 -> "10,5" in Finnish; anything else unchanged."""
+    """A number as people write it: 70.0 -> "70", 10.5 -> "10,5" in Finnish, -5.0 -> "−5" (the minus sign
+    U+2212 in both languages, as `format_number` writes it); anything else unchanged."""
     if isinstance(value, float) and value == value and abs(value) != float("inf"):
         text = f"{value:g}" if abs(value) < 1e15 else repr(value)
+        text = text.replace("-", MINUS, 1) if text.startswith("-") else text
         return text.replace(".", ",") if lang == "fi" else text
+    if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+        return MINUS + str(-value)
     return value
 
 
@@ -45,5 +65,5 @@ class DatabaseUnavailable(InputError):
     def __init__(self, key: str):
         super().__init__("database", "", key)
 
-    def message(self, lang: str) -> str:
+    def inline(self, lang: str) -> str:
         return t(f"errors.{self.key}", lang)

@@ -19,6 +19,7 @@ from .domain.evaluate import round_half_up
 
 LANGUAGES = ("fi", "en")
 DEFAULT_LANGUAGE = "fi"
+MINUS = "\u2212"
 _LOCALES = Path(__file__).resolve().parent / "locales"
 
 
@@ -53,6 +54,18 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> str:
     return text
 
 
+def plural(key: str, n: float, lang: str = DEFAULT_LANGUAGE, *, decimals: int = 0, **params: Any) -> str:
+    """`key.one` or `key.other` by the number as it is shown: "1 piste", "3 pistettä", "1,0 pistettä".
+
+    Both languages have these two forms (CLDR): "one" is exactly 1 written without decimals. A catalogue
+    that gives only `key.other` uses it for every count.
+    """
+    shown = Decimal(f"{abs(round_half_up(float(n), decimals)):.{decimals}f}")
+    form = _locale(lang).plural_form(shown)
+    text = catalogue(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+    return t(f"{key}.{form}" if f"{key}.{form}" in text else f"{key}.other", lang, **params)
+
+
 def format_number(value: float | None, decimals: int = 0, lang: str = DEFAULT_LANGUAGE, *,
                   signed: bool = False) -> str:
     """67.5 -> "67,5" in Finnish, "67.5" in English; thousands grouped (Finnish: narrow no-break space)."""
@@ -70,7 +83,9 @@ def format_number(value: float | None, decimals: int = 0, lang: str = DEFAULT_LA
         text = text.replace("\u00a0", "\u202f")
     sign = ""
     if rounded < 0:
-        sign = locale.number_symbols["latn"]["minusSign"]   # "−" (U+2212) in Finnish, "-" in English
+        # U+2212 in both languages (CLDR gives English the hyphen-minus): a figure reads the same in
+        # either, and a line is not broken after a hyphen that stands for a minus.
+        sign = MINUS
     elif signed and rounded > 0:
         sign = "+"
     return sign + text

@@ -47,7 +47,7 @@ def theme_name(theme: str) -> str:
 
 
 def refused(error: InputError) -> str:
-    return t("catalogue.refused", lang, problem=escape_markdown(error.message(lang)))
+    return t("catalogue.refused", lang, problem=escape_markdown(error.inline(lang)))
 
 
 def _forget(prefix: str, fields) -> None:

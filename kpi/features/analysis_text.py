@@ -6,7 +6,7 @@ from .analysis_results import Contribution, Pace, ShortfallAnalysis
 from ..domain.evaluate import TargetRule, round_half_up, signed_gap
 from ..domain.periods import PeriodKind, parse_period
 from ..domain.vocabulary import Aggregation, Comparator
-from ..i18n import format_number, format_percent, t
+from ..i18n import format_number, format_percent, plural, t
 from ..models import Indicator
 from ..plain_text import escape_markdown
 from ..presentation.present import target_text, unit_label, value_text
@@ -58,27 +58,30 @@ class _Words:
         suffix = unit_label(self.indicator.unit_label, self.lang)
         return f"{text}\u00a0{suffix}" if suffix else text
 
-    def amount(self, gap: float) -> str:
-        """A shortfall's size: "3 yksikköä", "3 percentage points", "0,8 pv/htv"."""
-        number = self.number(abs(gap))
+    def amount(self, gap: float, *, signed: bool = False) -> str:
+        """A gap in words: "3 pistettä", "1 percentage point", "0,8 pv/htv", signed "−9 pistettä". Never a
+        bare number, which would stand beside the target's ("≥ 70 3"), and never the org-unit word."""
+        size = gap if signed else abs(gap)
+        number = self.number(size, signed=signed)
         label = self.indicator.unit_label
         if label == "%":
-            return t("analysis.amount_points", self.lang, amount=number)
+            return plural("analysis.amount_points", size, self.lang, decimals=self.decimals, amount=number)
         if label:
-            return self.value(abs(gap))
-        return t("analysis.amount_plain", self.lang, amount=number)
+            return f"{number}\u00a0{escape_markdown(unit_label(label, self.lang))}"
+        return plural("analysis.amount_plain", size, self.lang, decimals=self.decimals, amount=number)
 
     def weight(self, weight: float | None) -> str | None:
         """"800 vastausta", "450 htv", "weight 66"; None where parts have no weight worth saying."""
         if weight is None or self.aggregation not in (Aggregation.RATIO_OF_TOTALS, Aggregation.WEIGHTED_MEAN):
             return None
-        number = format_number(weight, 0 if abs(weight) >= 100 or float(weight).is_integer() else 1, self.lang)
+        places = 0 if abs(weight) >= 100 or float(weight).is_integer() else 1
+        number = format_number(weight, places, self.lang)
         if self.aggregation is Aggregation.WEIGHTED_MEAN:
             return number  # the weight has no name of its own (respondents, hours…)
         noun = self._denominator_noun()
         if noun:
             return f"{number}\u00a0{noun}"
-        return t("analysis.weight_responses", self.lang, weight=number)
+        return plural("analysis.weight_responses", weight, self.lang, decimals=places, weight=number)
 
     def _denominator_noun(self) -> str | None:
         """The denominator's unit from a label such as "pv/htv" (days per FTE): "htv" / "FTE"."""
@@ -137,7 +140,7 @@ def _part_lines(parts: list[Contribution], main: Contribution | None, words: _Wo
         return []
     lang = words.lang
     even = words.aggregation is Aggregation.SUM or (units and words.aggregation is Aggregation.LAST_VALUE)
-    common = dict(part=escape_markdown(main.label), actual=words.value(main.actual), gap=words.number(main.gap, signed=True),
+    common = dict(part=escape_markdown(main.label), actual=words.value(main.actual), gap=words.amount(main.gap, signed=True),
                   even=words.value(main.reference))
     if even:
         text = t("analysis.main_unit_even" if units else "analysis.main_part_even", lang, **common)
@@ -149,7 +152,8 @@ def _part_lines(parts: list[Contribution], main: Contribution | None, words: _Wo
     if main.share is not None:
         text += t("analysis.share", lang, share=format_percent(main.share * 100, 0, lang))
     lines = [text + "."]
-    others = [f"{escape_markdown(p.label)} {words.value(p.actual)} ({words.number(p.gap, signed=True)})"
+    # "2020-Q2: 68 (−2)": the colon keeps a quarter's digits from running into its value.
+    others = [f"{escape_markdown(p.label)}: {words.value(p.actual)} ({words.number(p.gap, signed=True)})"
               for p in parts if p.below and p is not main]
     if others:
         key = "analysis.also_below_units" if units else "analysis.also_below"

@@ -69,8 +69,9 @@ class RowProblem:
     error: InputError
 
     def message(self, lang: str) -> str:
-        text = self.error.message(lang)
-        return text if self.label is None else t("entry.row_problem", lang, row=self.label.strip(), problem=text)
+        if self.label is None:
+            return self.error.message(lang)
+        return t("entry.row_problem", lang, row=self.label.strip(), problem=self.error.inline(lang))
 
 
 class GridSaveRefused(Exception):

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from ..domain.explanations import needs_explanation
 from ..domain.periods import Period, PeriodKind
-from ..i18n import format_number, t
+from ..i18n import format_number, plural, t
 from ..presentation.present import target_text, value_text
 from ..presentation.present import unit_label as unit_text
 from ..features.scorecard import ScorecardRow, build_scorecard
@@ -58,15 +58,22 @@ def build(session: Session, period: Period, *, unit_code: str | None, as_of: dat
                                  lang, year=year))
     add_heading(document, t("reports.binding.reasoning_heading", lang), level=1)
     add_text(document, t("reports.binding.reasoning_rule", lang))
-    if unmet:
-        add_text(document, t("reports.binding.count", lang, year=year, total=len(binding), unmet=len(unmet)))
-    else:
-        add_text(document, t("reports.binding.none", lang, year=year))
+    add_text(document, count_sentence(year, len(binding), len(unmet), lang))
     if binding:
         _binding_table(document, binding, lang)
     for number, section in enumerate(sections, start=1):
         _section(document, section, number, year, lang)
     return to_bytes(document), [f"{row.indicator_name} – {row.org_unit_name}" for row in unmet]
+
+
+def count_sentence(year: str, total: int, unmet: int, lang: str) -> str:
+    """"There were 3 binding targets for 2020; 1 of them was not met." (or "none was missed", or "one, and it")."""
+    if not unmet:
+        return t("reports.binding.none", lang, year=year)
+    if total == 1:
+        return t("reports.binding.count_single", lang, year=year)
+    return plural("reports.binding.count", unmet, lang, year=year, total=format_number(total, 0, lang),
+                  unmet=format_number(unmet, 0, lang))
 
 
 def _target_words(row: ScorecardRow, lang: str) -> str:

@@ -43,7 +43,7 @@ class AccessDenied(InputError):
     def __init__(self, key: str, value: Any = "", **params: Any):
         super().__init__("access", value, key, **params)
 
-    def message(self, lang: str) -> str:  # the reason alone: "access “x”: …" would read oddly
+    def inline(self, lang: str) -> str:  # the reason alone: "access “x”: …" would read oddly
         return t(f"errors.{self.key}", lang, **self.params)
 
 

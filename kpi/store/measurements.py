@@ -42,8 +42,9 @@ def check_value(indicator: Indicator, value: float | None, numerator: float | No
     if value is not None:
         low, high = indicator.min_value, indicator.max_value
         if (low is not None and value < low) or (high is not None and value > high):
+            # The bounds as numbers: the message writes them as the language does ("−100", "0,5").
             raise InputError("value", value, "outside_valid_range",
-                             low="−∞" if low is None else f"{low:g}", high="∞" if high is None else f"{high:g}")
+                             low="−∞" if low is None else float(low), high="∞" if high is None else float(high))
     if weight is not None and weight < 0:
         raise InputError("weight", weight, "must_be_positive")
     return value

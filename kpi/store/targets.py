@@ -50,8 +50,9 @@ def _check_rule(indicator: Indicator, target: Target) -> None:
         value = getattr(target, field)
         low, high = indicator.min_value, indicator.max_value
         if value is not None and ((low is not None and value < low) or (high is not None and value > high)):
+            # The bounds as numbers: the message writes them as the language does ("−100", "0,5").
             raise InputError(field, value, "outside_valid_range",
-                             low="−∞" if low is None else f"{low:g}", high="∞" if high is None else f"{high:g}")
+                             low="−∞" if low is None else float(low), high="∞" if high is None else float(high))
 
 
 def _snapshot(target: Target) -> str:

@@ -79,7 +79,7 @@ def test_a_missing_name_and_a_lowest_value_above_the_highest_are_refused(app):
     open_page(app)
     fill(app, "cat_ind_+", code="new_one")
     submit(app, "cat_ind_submit")
-    assert app.error[0].value == "Ei tallennettu: nimi (suomi) ””: pakollinen tieto puuttuu"
+    assert app.error[0].value == "Ei tallennettu: nimi (suomi) (tyhjä): pakollinen tieto puuttuu"
     fill(app, "cat_ind_+", name_fi="Uusi", min_value=50.0, max_value=10.0)
     submit(app, "cat_ind_submit")
     assert app.error[0].value == "Ei tallennettu: suurin sallittu arvo ”10”: alaraja 50 on suurempi kuin yläraja"
@@ -130,4 +130,4 @@ def test_the_page_reads_in_english(app):
     assert table[table["Code"] == "nps"].iloc[0]["Combining"] == "Ratio of totals × 100"
     fill(app, "cat_ind_+", code="x")
     submit(app, "cat_ind_submit")
-    assert app.error[0].value == "Not saved: name (Finnish) “”: is required"
+    assert app.error[0].value == "Not saved: name (Finnish) (empty): is required"

@@ -106,7 +106,7 @@ def test_an_out_of_range_value_refuses_the_whole_save_and_names_the_row(app):
     save(app)
     problem = app.error[0].value
     assert problem.startswith("Mitään ei tallennettu.")
-    assert "Rivi ”Itäinen alue”: arvo ”-5”: mittarin sallittu vaihteluväli on 0…∞" in problem
+    assert "Rivi ”Itäinen alue”: arvo ”\u22125”: mittarin sallittu vaihteluväli on 0…∞" in problem
     assert "Helsingin alue" not in problem
     assert stored("tyodesign_referrals", "TE-HKI", "2021-12").value == 36  # the good row was not written either
     assert stored("tyodesign_referrals", "TE-ITA", "2021-12").value == 15
@@ -117,7 +117,7 @@ def test_a_save_without_a_reason_is_refused(app):
     open_grid(app, "nps", "2020-Q1")
     edit(app, {0: {"numerator": 520}})
     save(app)
-    assert "muutoksen syy ””: pakollinen tieto puuttuu" in app.error[0].value
+    assert "Muutoksen syy (tyhjä): pakollinen tieto puuttuu" in app.error[0].value
     assert stored("nps", "TTH", "2020-Q1").numerator == 488
 
 
@@ -202,6 +202,6 @@ def test_the_page_reads_in_english(app):
     assert app.title[0].value == "Data entry"
     edit(app, {row_of(app, "Eastern region"): {"value": -5}})
     save(app)
-    assert "Row “Eastern region”: value “-5”: the indicator's valid range is 0 to ∞" in app.error[0].value
-    assert "reason for the change “”: is required" in app.error[0].value
+    assert "Row “Eastern region”: value “\u22125”: the indicator's valid range is 0 to ∞" in app.error[0].value
+    assert "Reason for the change (empty): is required" in app.error[0].value
     assert [b.label for b in app.get("download_button")][0] == "Values (CSV)"

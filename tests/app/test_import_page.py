@@ -64,7 +64,7 @@ def test_a_file_with_errors_shows_every_error_and_the_save_button_stays_disabled
     assert list(errors.columns) == ["Rivi", "Sarake", "Arvo", "Syy"]
     assert errors.values.tolist() == [
         ["3", "mittari", "nsp", "tuntematon mittari (anna tunnus tai tarkka nimi)"],
-        ["4", "arvo", "120", t("errors.outside_valid_range", "fi", low="-100", high="100")],
+        ["4", "arvo", "120", t("errors.outside_valid_range", "fi", low="\u2212100", high="100")],
     ]
     assert page.button(key="import_confirm").disabled
     assert count(page.url, Measurement) == 362

@@ -115,7 +115,7 @@ def test_a_bad_date_is_refused_with_a_message_and_nothing_is_written(app):
     open_page(app)
     fill(app, period="2026", held_on="31.2.2026", title="Ei tallennu")
     submit(app)
-    assert any("kokouspäivä" in e.value and "ei ole päivämäärä" in e.value for e in app.error)
+    assert any("Kokouspäivä" in e.value and "ei ole päivämäärä" in e.value for e in app.error)
     assert len(reviews()) == 1
     assert app.text_input(key="reviews_new_title").value == "Ei tallennu"  # what was typed stays
 
@@ -135,7 +135,7 @@ def test_the_reviews_page_reads_in_english(app):
     assert app.text_input(key="reviews_new_held_on").value == date.today().isoformat()
     fill(app, period="2026", held_on="30.2.2026")
     submit(app)
-    assert any("meeting date" in e.value and "is not a date" in e.value for e in app.error)
+    assert any("Meeting date" in e.value and "is not a date" in e.value for e in app.error)
     fill(app, held_on="2026-11-20", title="Steering group")
     submit(app)
     assert "Review of 20 Nov 2026 saved." in [s.value for s in app.success]

@@ -116,7 +116,7 @@ def test_a_written_explanation_is_saved_as_a_draft_and_shown(app):
 def test_an_empty_explanation_is_refused_and_nothing_is_written(app, typed):
     open_drilldown(app, period="2020-Q1")
     write(app, typed)
-    assert app.error[0].value == "selvitys ””: pakollinen tieto puuttuu"
+    assert app.error[0].value == "Selvitys (tyhjä): pakollinen tieto puuttuu"
     assert stored_explanation("2020-Q1") is None
     assert app.warning[0].value.startswith("Selvitys puuttuu")
 
@@ -189,7 +189,7 @@ def test_a_new_action_appears_in_the_list(app):
 def test_an_action_without_a_title_is_refused(app):
     open_drilldown(app)
     submit(app, f"{NEW}_submit")
-    assert app.error[0].value == "toimenpide ””: pakollinen tieto puuttuu"
+    assert app.error[0].value == "Toimenpide (tyhjä): pakollinen tieto puuttuu"
     assert len(action_rows(app)) == 6
 
 
@@ -203,7 +203,7 @@ def test_changing_an_actions_state_needs_a_note(app):
     app.selectbox(key=f"{UPDATE}_action").set_value(overdue_action_id())
     app.selectbox(key=f"{UPDATE}_state").set_value("done")
     submit(app, f"{UPDATE}_submit")
-    assert app.error[0].value == "huomautus ””: pakollinen tieto puuttuu"
+    assert app.error[0].value == "Huomautus (tyhjä): pakollinen tieto puuttuu"
     assert [row["Tila"] for row in action_rows(app)].count("✔️ Tehty") == 3
 
     app.selectbox(key=f"{UPDATE}_state").set_value("done")

@@ -132,16 +132,16 @@ def test_a_target_created_through_the_form_is_listed_and_opened_with_its_history
 
 @pytest.mark.parametrize("typed, message", [
     ({"indicator": "headcount", "org_unit": "VIRASTO", "period": "2027", "comparator": "between",
-      "threshold": "350", "threshold_upper": "340"}, "yläraja ”340"),
+      "threshold": "350", "threshold_upper": "340"}, "Yläraja ”340"),
     ({"indicator": "nps", "org_unit": "TTH", "period": "2027-Q5", "threshold": "70"},
-     "jakso ”2027-Q5”: ei ole tunnistettava jakso"),
+     "Jakso ”2027-Q5”: ei ole tunnistettava jakso"),
     ({"indicator": "nps", "org_unit": "TTH", "period": "2027", "threshold": "seitsemänkymmentä"},
-     "tavoitearvo ”seitsemänkymmentä”: ei ole luku"),
+     "Tavoitearvo ”seitsemänkymmentä”: ei ole luku"),
     ({"indicator": "nps", "org_unit": "TTH", "period": "2027", "threshold": "170"},
-     "tavoitearvo ”170"),
+     "Tavoitearvo ”170"),
     ({"indicator": "nps", "org_unit": "TTH", "period": "2020", "threshold": "75"},
      "mittarilla nps on jo tavoite tälle yksikölle ja jaksolle"),
-    ({"org_unit": "TTH", "period": "2027", "threshold": "75"}, "mittari ””: pakollinen tieto puuttuu"),
+    ({"org_unit": "TTH", "period": "2027", "threshold": "75"}, "Mittari (tyhjä): pakollinen tieto puuttuu"),
 ])
 def test_a_bad_target_is_refused_with_the_field_and_value_named_and_nothing_written(app, typed, message):
     open_page(app)
@@ -174,7 +174,7 @@ def test_a_change_without_a_reason_is_refused_and_keeps_what_was_typed(app):
     open_target(app, "nps", "2020")
     fill(app, "edit", threshold="75")
     submit(app, "edit")
-    assert errors(app) == ["muutoksen syy ””: pakollinen tieto puuttuu"]
+    assert errors(app) == ["Muutoksen syy (tyhjä): pakollinen tieto puuttuu"]
     assert saved("nps", "2020").threshold == 70 and saved("nps", "2020").version == 1
     assert app.text_input(key="targets_edit_threshold").value == "75"
 
@@ -241,7 +241,7 @@ def test_a_retirement_outside_the_targets_period_is_refused(app):
     open_target(app, "nps", "2026")
     fill(app, "retire", period="2027", reason="x")
     submit(app, "retire")
-    assert errors(app) == ["lakkaa olemasta voimassa jaksosta ”2027”: "
+    assert errors(app) == ["Lakkaa olemasta voimassa jaksosta ”2027”: "
                            "pitää alkaa tavoitteen jakson 2026 sisällä (ei sen ensimmäisenä päivänä)"]
     assert saved("nps", "2026").retired_from is None
 
@@ -256,7 +256,7 @@ def test_the_page_reads_in_english(app):
     assert app.text_input(key="targets_edit_threshold").value == "10.5"
     fill(app, "edit", threshold="10.2")
     submit(app, "edit")
-    assert errors(app) == ["reason for the change “”: is required"]
+    assert errors(app) == ["Reason for the change (empty): is required"]
     fill(app, "edit", reason="board decision")
     submit(app, "edit")
     assert "- Threshold: 10.5 → 10.2" in history(app) and "*Reason:* board decision" in history(app)

@@ -63,7 +63,7 @@ def test_errors_exit_2_with_one_line_per_error_on_stderr_and_nothing_saved(demo_
         "Row 3, column mittari, value “nsp”: unknown indicator (give its code or exact name)",
         "Row 4, column jakso, value “2021-Q5”: is not a period we recognise "
         "(e.g. 2020, 2020-Q1, 3/2021, 2018-06-14)",
-        "Row 5, column arvo, value “1 000”: the indicator's valid range is -100 to 100",
+        "Row 5, column arvo, value “1 000”: the indicator's valid range is \u2212100 to 100",
         "Import refused, errors: 3; nothing was saved.",
     ]
     assert "Traceback" not in done.stderr

@@ -1,5 +1,6 @@
 """The automatic analysis on the demo data reads the Occupational Health NPS case as the documents do."""
 import csv
+import re
 from datetime import date
 
 import pytest
@@ -7,6 +8,7 @@ import pytest
 from kpi import db, store
 from kpi.features.analysis import build_analysis
 from kpi.features.analysis_text import analysis_text
+from kpi.features.scorecard import build_scorecard
 from kpi.admin.demo import DEMO_DIR
 from kpi.domain.periods import parse_period
 
@@ -45,8 +47,8 @@ def test_the_2020_text_names_the_first_quarter_in_both_languages(demo_engine):
     with db.session_scope(demo_engine) as session:
         indicator = store.get_indicator(session, "nps")
         analysis = build_analysis(session, "nps", parse_period("2020"), as_of=AS_OF, lang="fi")
-    assert analysis_text(analysis, indicator, "fi")[1].startswith("Eniten tulosta laski 2020-Q1: 61 (\u22129 tavoitteesta)")
-    assert analysis_text(analysis, indicator, "en")[1].startswith("2020-Q1 pulled the result down most: 61 (-9")
+    assert analysis_text(analysis, indicator, "fi")[1].startswith("Eniten tulosta laski 2020-Q1: 61 (\u22129 pistettä tavoitteesta)")
+    assert analysis_text(analysis, indicator, "en")[1].startswith("2020-Q1 pulled the result down most: 61 (\u22129 points")
 
 
 def test_the_running_year_says_what_the_fourth_quarter_must_reach(demo_engine):
@@ -69,3 +71,29 @@ def test_the_running_year_says_what_the_fourth_quarter_must_reach(demo_engine):
 
 def test_a_period_without_a_target_gives_no_analysis(demo_engine):
     assert _analysis(demo_engine, "2018") is None  # the NPS floor is set from 2019 on
+
+
+# Two numbers with only a space between ("≥ 70 3"): a Finnish thousands group is joined by U+202F, so
+# "42 941" is one number. A hyphen before a digit is a minus sign the app should write as U+2212.
+RUN_TOGETHER = re.compile(r"\d[ \u00a0]+[+\u2212-]?\d")
+HYPHEN_MINUS = re.compile(r"(?<![\w])-\d")
+GAP_IN_UNITS = re.compile(r"\d[ \u00a0]+(yksikk|units?\b)", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_every_demo_analysis_reads_right(demo_engine, lang):
+    """Every target the demo misses or has at risk, each year and quarter: no numbers run together, no gap in
+    the org-unit word, one minus sign."""
+    lines = []
+    with db.session_scope(demo_engine) as session:
+        for code in [str(year) for year in range(2019, 2027)] + [f"2020-Q{q}" for q in range(1, 5)]:
+            period = parse_period(code)
+            for row in build_scorecard(session, period, as_of=AS_OF, lang=lang):
+                if row.status not in ("not_met", "at_risk"):
+                    continue
+                analysis = build_analysis(session, row.indicator, period, unit_code=row.org_unit, as_of=AS_OF,
+                                          lang=lang)
+                lines += analysis_text(analysis, store.get_indicator(session, row.indicator), lang)
+    assert len(lines) > 20, "the demo should have shortfalls to analyse"
+    assert [line for line in lines if RUN_TOGETHER.search(line) or HYPHEN_MINUS.search(line)
+            or GAP_IN_UNITS.search(line)] == []

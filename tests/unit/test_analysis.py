@@ -83,18 +83,18 @@ def test_a_quarter_that_pulled_up_gets_no_share_and_the_shares_of_the_others_add
 def test_the_finnish_text_names_the_figures_as_a_finnish_reader_writes_them():
     result = _analyse(_indicator(), _target(Period.year(2020)), NPS_2020, Period.year(2020))
     lines = analysis_text(result, _indicator(), "fi")
-    assert lines[0] == "Vuoden 2020 tulos 67 jäi tavoitteesta ≥ 70 3 yksikköä."
-    assert lines[1] == (f"Eniten tulosta laski 2020-Q1: 61 ({MINUS}9 tavoitteesta), painona 800 vastausta; "
+    assert lines[0] == "Vuoden 2020 tulos 67 jäi 3 pistettä tavoitteesta ≥ 70."
+    assert lines[1] == (f"Eniten tulosta laski 2020-Q1: 61 ({MINUS}9 pistettä tavoitteesta), painona 800 vastausta; "
                         f"sen osuus vajeesta 51{NBSP}%.")
-    assert f"2020-Q4 67 ({MINUS}3)" in lines[2]
+    assert f"2020-Q4: 67 ({MINUS}3)" in lines[2]
     assert all("<" not in line for line in lines)  # Markdown, no HTML
 
 
 def test_the_english_text_says_the_same():
     result = _analyse(_indicator(), _target(Period.year(2020)), NPS_2020, Period.year(2020))
     lines = analysis_text(result, _indicator(), "en")
-    assert lines[0] == "The 2020 result of 67 missed the target ≥ 70 by 3."
-    assert lines[1] == ("2020-Q1 pulled the result down most: 61 (-9 against the target), weighing 800 responses; "
+    assert lines[0] == "The 2020 result of 67 missed the target ≥ 70 by 3 points."
+    assert lines[1] == (f"2020-Q1 pulled the result down most: 61 ({MINUS}9 points against the target), weighing 800 responses; "
                         "its share of the shortfall 51%.")
 
 
@@ -165,11 +165,11 @@ def test_a_ceiling_by_unit_weighs_each_unit_by_its_ftes():
     assert result.main_unit.key == "SERV" and result.by_part == []
     fi = analysis_text(result, SICK_LEAVE, "fi")
     # A number and its unit are held together with a no-break space.
-    assert fi[0] == f"Vuoden 2021 tulos 11,0{NBSP}pv/htv jäi tavoitteesta ≤ 10,5{NBSP}pv/htv 0,5{NBSP}pv/htv."
-    assert fi[1] == (f"Yksiköistä eniten tulosta laski Palvelut: 12,0{NBSP}pv/htv ({MINUS}1,5 tavoitteesta), "
+    assert fi[0] == f"Vuoden 2021 tulos 11,0{NBSP}pv/htv jäi 0,5{NBSP}pv/htv tavoitteesta ≤ 10,5{NBSP}pv/htv."
+    assert fi[1] == (f"Yksiköistä eniten tulosta laski Palvelut: 12,0{NBSP}pv/htv ({MINUS}1,5{NBSP}pv/htv tavoitteesta), "
                      f"painona 100{NBSP}htv; sen osuus vajeesta 100{NBSP}%.")
     en = analysis_text(result, SICK_LEAVE, "en")
-    assert en[1].startswith(f"Of the units, Palvelut pulled the result down most: 12.0{NBSP}days/FTE (-1.5 against "
+    assert en[1].startswith(f"Of the units, Palvelut pulled the result down most: 12.0{NBSP}days/FTE ({MINUS}1.5{NBSP}days/FTE against "
                             "the target)")
     assert f"weighing 100{NBSP}FTE" in en[1]
 
@@ -191,9 +191,10 @@ def test_a_sum_compares_each_quarter_with_an_even_share_of_the_target():
     assert [p.share for p in result.by_part] == [pytest.approx(0.7), pytest.approx(0.3), None, None]
     assert result.main_part.key == "2021-Q1"
     fi = analysis_text(result, REFERRALS, "fi")
-    assert fi[1] == f"Eniten tulosta laski 2021-Q1: 40, tasaiseen tahtiin 75 verrattuna {MINUS}35; sen osuus vajeesta 70{NBSP}%."
+    assert fi[1] == f"Eniten tulosta laski 2021-Q1: 40, tasaiseen tahtiin 75 verrattuna {MINUS}35 pistettä; sen osuus vajeesta 70{NBSP}%."
     assert analysis_text(result, REFERRALS, "en")[1] == (
-        "2021-Q1 pulled the result down most: 40, -35 against an even pace of 75; its share of the shortfall 70%.")
+        f"2021-Q1 pulled the result down most: 40, {MINUS}35 points against an even pace of 75; its share of the "
+        "shortfall 70%.")
 
 
 def test_an_exact_target_of_zero_blames_the_quarters_with_accidents():
@@ -226,8 +227,8 @@ def test_a_weighted_mean_weighs_each_unit_by_its_respondents():
     assert (a.effect, b.effect) == (pytest.approx(-0.15), pytest.approx(0.075))
     assert (a.weight, a.gap, a.share, b.share) == (150, -0.2, pytest.approx(1.0), None)
     fi = analysis_text(result, SATISFACTION, "fi")
-    assert fi[0] == "Vuoden 2021 tulos 3,53 jäi tavoitteesta ≥ 3,60 0,07 yksikköä."
-    assert f"A: 3,40 ({MINUS}0,20 tavoitteesta), painona 150" in fi[1]
+    assert fi[0] == "Vuoden 2021 tulos 3,53 jäi 0,07 pistettä tavoitteesta ≥ 3,60."
+    assert f"A: 3,40 ({MINUS}0,20 pistettä tavoitteesta), painona 150" in fi[1]
 
 
 def test_a_running_weighted_mean_needs_the_rest_to_make_up_the_difference():
@@ -265,7 +266,7 @@ def test_a_running_ratio_gives_what_the_last_quarter_must_reach_and_a_projection
     assert (pace.method, pace.reachable, pace.secured, pace.comparator) == ("ratio_to_date", True, False, "ge")
     assert result.by_part[3].actual is None  # the quarter still to come is not blamed
     fi = analysis_text(result, _indicator(), "fi")
-    assert fi[0] == "Vuoden 2026 tulos tähän mennessä (2026-09-30 asti) on 68 ja jää tavoitteesta ≥ 70 2 yksikköä."
+    assert fi[0] == "Vuoden 2026 tulos tähän mennessä (2026-09-30 asti) on 68 ja jää 2 pistettä tavoitteesta ≥ 70."
     assert (f"Jotta tavoite ≥ 70 täyttyisi jaksolla 2026, tarvitaan ajalta 2026-Q4 keskimäärin vähintään 75, "
             f"kun oletetaan noin 1{NNBSP}100 vastausta neljännestä kohden kuten tähän asti.") in fi
     assert ("Ennuste jaksolle 2026: 68 (loput samalla tasolla kuin tähän asti); tavoite jäisi saavuttamatta."

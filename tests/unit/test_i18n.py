@@ -6,7 +6,7 @@ import pytest
 from kpi.i18n import LANGUAGES, catalogue, format_number, format_percent, t
 
 NNBSP = "\u202f"   # narrow no-break space: Finnish thousands separator
-MINUS = "\u2212"   # the minus sign Finnish typography uses
+MINUS = "\u2212"   # the minus sign, in both languages
 NBSP = "\u00a0"    # no-break space before the Finnish per cent sign
 
 
@@ -19,8 +19,8 @@ NBSP = "\u00a0"    # no-break space before the Finnish per cent sign
         (1200, 0, f"1{NNBSP}200", "1,200"),
         (1234567.891, 2, f"1{NNBSP}234{NNBSP}567,89", "1,234,567.89"),
         (999.5, 0, f"1{NNBSP}000", "1,000"),   # rounding can add a group
-        (-3, 0, f"{MINUS}3", "-3"),
-        (-1234.5, 1, f"{MINUS}1{NNBSP}234,5", "-1,234.5"),
+        (-3, 0, f"{MINUS}3", f"{MINUS}3"),        # one minus sign (U+2212) in both
+        (-1234.5, 1, f"{MINUS}1{NNBSP}234,5", f"{MINUS}1,234.5"),
         (-0.4, 0, "0", "0"),                   # rounds to zero: no "minus zero"
         # Half rounds up, as on paper, not to even.
         (66.5, 0, "67", "67"),
@@ -58,7 +58,7 @@ def test_a_nan_percent_shows_as_a_dash_like_a_nan_number(lang):
         (3, "+3", "+3"),        # a change against the last period
         (0, "0", "0"),          # no change has no sign
         (0.2, "0", "0"),        # rounds to no change
-        (-3, f"{MINUS}3", "-3"),
+        (-3, f"{MINUS}3", f"{MINUS}3"),
     ],
 )
 def test_a_signed_number_shows_a_plus_for_an_increase(value, fi, en):
