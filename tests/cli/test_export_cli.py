@@ -50,8 +50,8 @@ def test_the_targets_are_written_with_their_columns(demo_url, tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--indicator", "nope"], "mittari ”nope”: tuntematon mittari"),
-    (["--period", "20x"], "jakso ”20x”: ei ole tunnistettava jakso"),
+    (["--indicator", "nope"], "Mittari ”nope”: tuntematon mittari"),
+    (["--period", "20x"], "Jakso ”20x”: ei ole tunnistettava jakso"),
 ])
 def test_a_refusal_is_one_line_and_leaves_no_file(demo_url, tmp_path, args, message):
     out = tmp_path / "arvot.xlsx"
