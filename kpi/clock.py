@@ -7,8 +7,9 @@ the server's time zone is: `LOCAL_ZONE` is the one place that says so.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel.dates import format_date, format_datetime
 
 from .i18n import t
 
@@ -33,10 +34,8 @@ def stamp(moment: datetime) -> str:
     return local(moment).strftime("%Y-%m-%d %H:%M")
 
 
-def _date_parts(moment: date, lang: str) -> dict[str, Any]:
-    months = t("targets.month_names", lang).split()  # Finnish writes the month's number, English its name
-    return {"d": moment.day, "month": months[moment.month - 1] if len(months) == 12 else moment.month,
-            "y": moment.year}
+def _locale(lang: str) -> str:
+    return "fi" if lang == "fi" else "en"   # any other language reads as English, as the numbers do
 
 
 def day_text(day: date | str | None, lang: str) -> str:
@@ -45,7 +44,7 @@ def day_text(day: date | str | None, lang: str) -> str:
         return ""
     if isinstance(day, str):
         day = date.fromisoformat(day[:10])
-    return t("targets.day_format", lang, **_date_parts(day, lang))
+    return format_date(day, t("targets.day_format", lang), locale=_locale(lang))  # a CLDR pattern per language
 
 
 def when_text(moment: datetime | str | None, lang: str) -> str:
@@ -56,4 +55,4 @@ def when_text(moment: datetime | str | None, lang: str) -> str:
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
     shown = local(moment)
-    return t("targets.when_format", lang, **_date_parts(shown, lang), hour=shown.hour, minute=f"{shown.minute:02d}")
+    return format_datetime(shown, t("targets.when_format", lang), locale=_locale(lang))
