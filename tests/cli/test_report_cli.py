@@ -76,10 +76,10 @@ def test_the_review_pack_and_the_scorecard_spreadsheet_for_a_unit(demo_url, tmp_
 
 
 @pytest.mark.parametrize("args,message", [
-    (["--period", "20x0", "--kind", "review-pack"], "jakso ”20x0”"),
+    (["--period", "20x0", "--kind", "review-pack"], "Jakso ”20x0”"),
     (["--period", "2020", "--kind", "memo"], "invalid choice: 'memo'"),
     (["--period", "2020-Q1", "--kind", "binding-statement"], "”2020-Q1” ei ole vuosi"),
-    (["--period", "2020", "--kind", "scorecard", "--unit", "NOPE"], "yksikkö ”NOPE”"),
+    (["--period", "2020", "--kind", "scorecard", "--unit", "NOPE"], "Yksikkö ”NOPE”"),
     (["--period", "2020", "--kind", "scorecard", "--as-of", "eilen"], "eilen"),
 ])
 def test_a_refusal_is_one_line_on_stderr_exit_2_and_no_file(demo_url, tmp_path, args, message):
