@@ -20,9 +20,15 @@ class InputError(ValueError):
 
     def message(self, lang: str) -> str:
         """The message standing alone: "Tunnus ”nps”: tunnus on jo käytössä"."""
-        return capitalised(self.inline(lang))
+        # After a file and row the message reads as after any lead-in, and the file name as it is written:
+        # "measurements.csv:3: jakso ”2020-Q9”: …".
+        return self.inline(lang) if self.params.get("where") else capitalised(self._text(lang))
 
     def inline(self, lang: str) -> str:
+        where = self.params.get("where")
+        return f"{where}: {self._text(lang)}" if where else self._text(lang)
+
+    def _text(self, lang: str) -> str:
         """The message as it reads after a lead-in ("Row 3: value “x”: …"): the field name as written."""
         params = {name: _shown(value, lang) for name, value in self.params.items()}
         if isinstance(self.params.get("limit"), int):  # "at most 2 000 characters", grouped as the count beside it
@@ -30,9 +36,7 @@ class InputError(ValueError):
         reason = t(f"errors.{self.key}", lang, value=_shown(self.value, lang), **params)
         # An empty value is named as empty: "Tunnus (tyhjä): …", not "tunnus ””: …".
         template = "errors.template_empty" if _is_empty(self.value) else "errors.template"
-        text = t(template, lang, field=t(f"fields.{self.field}", lang), value=_shown(self.value, lang), reason=reason)
-        where = self.params.get("where")  # file and row, when the input came from a file
-        return f"{where}: {text}" if where else text
+        return t(template, lang, field=t(f"fields.{self.field}", lang), value=_shown(self.value, lang), reason=reason)
 
 
 def capitalised(text: str) -> str:

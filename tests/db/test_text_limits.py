@@ -137,9 +137,9 @@ def test_one_character_over_the_limit_is_refused_with_the_limit_and_nothing_is_w
             write(session, known, "x" * (limit + 1))
     error = caught.value
     assert (error.field, error.key, error.params["limit"]) == (field, "too_long", limit)
-    assert error.message("fi").startswith(t(f"fields.{field}", "fi"))
+    assert error.inline("fi").startswith(t(f"fields.{field}", "fi"))
     assert f"enintään {limit:,} merkkiä".replace(",", "\u202f") in error.message("fi")  # 20 000, as counts are written
-    assert error.message("en").startswith(t(f"fields.{field}", "en"))
+    assert error.inline("en").startswith(t(f"fields.{field}", "en"))
     assert f"at most {limit:,} characters" in error.message("en")
     assert len(error.message("en")) < 200            # the start of the text, not all of it
     assert everything(engine) == before
