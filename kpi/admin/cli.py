@@ -18,14 +18,12 @@ The commands and their arguments are declared in kpi/admin/cli_parser.py; this m
 from __future__ import annotations
 
 import csv
-import errno
 import getpass
 import json
 import logging
 import os
 from pathlib import Path
 import sys
-import tempfile
 import unicodedata
 from datetime import date
 
@@ -38,6 +36,7 @@ from ..access import Role, actor_for, add_person, disable_person, list_people, r
 from .cli_parser import Failure, build_parser
 from .demo import DatabaseNotEmpty, load_demo
 from .export_command import run_export
+from .out_file import check_place, write_whole
 from ..domain.periods import PeriodParseError, parse_period
 from ..domain.roles import Actor, trusted
 from ..errors import InputError
@@ -165,7 +164,7 @@ def _run(args, settings, lang: str) -> int:
         if args.command == "report":
             return _report(engine, args, lang)
         if args.command == "export":
-            rows = run_export(engine, args, lang, write=_write_whole)
+            rows = run_export(engine, args, lang)
             print(t("reports.cli.exported", lang, path=printable(args.out), rows=format_number(rows, 0, lang)))
             return 0
         return _scorecard(engine, args, lang)
@@ -302,14 +301,10 @@ def _report(engine, args, lang: str) -> int:
     """Build the whole document in memory, then write it in one step: a refusal or a failure part-way
     leaves no file, and an existing file at --out is only replaced by a complete one."""
     period, as_of = _period_and_date(args)
-    folder = os.path.dirname(os.path.abspath(args.out))
-    if not os.path.isdir(folder):
-        raise Failure(t("reports.cli.no_dir", lang, path=folder))
-    if os.path.isdir(args.out):
-        raise Failure(t("reports.cli.cannot_write", lang, path=args.out, detail=os.strerror(errno.EISDIR)))
+    check_place(args.out, lang)
     with db.session_scope(engine) as session:
         report = build_report(session, args.kind, period, unit_code=args.unit, as_of=as_of, lang=lang)
-    _write_whole(args.out, report.content, lang)
+    write_whole(args.out, report.content, lang)
     print(t("reports.cli.written", lang, path=printable(args.out),
             size=format_number(max(1, round(len(report.content) / 1024)), 0, lang)))
     if report.covers:
@@ -317,22 +312,6 @@ def _report(engine, args, lang: str) -> int:
     else:
         print(t("reports.covers_none_binding" if args.kind == "binding-statement" else "reports.covers_none", lang))
     return 0
-
-
-def _write_whole(path: str, content: bytes, lang: str) -> None:
-    folder = os.path.dirname(os.path.abspath(path))
-    handle = None
-    try:
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".kpi-report-", delete=False) as handle:
-            handle.write(content)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(handle.name, 0o666 & ~umask)  # as an ordinary new file, not the temporary file's 0600
-        os.replace(handle.name, path)
-    except OSError as error:
-        if handle is not None and os.path.exists(handle.name):
-            os.unlink(handle.name)
-        raise Failure(t("reports.cli.cannot_write", lang, path=path, detail=error.strerror or error)) from None
 
 
 def _scorecard(engine, args, lang: str) -> int:

@@ -1,30 +1,17 @@
 """`python -m kpi export`: the values and targets files written by a real process, and its refusals."""
 import csv
 import io
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from kpi.reports.export import MEASUREMENT_COLUMNS, TARGET_COLUMNS
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def kpi(url: str, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, KPI_DATABASE_URL=url, KPI_DEFAULT_LANGUAGE="fi")
-    return subprocess.run([sys.executable, "-m", "kpi", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=120)
+from tests.cli.helpers import demo_database, kpi
 
 
 @pytest.fixture(scope="module")
 def demo_url(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('export-cli') / 'kpi.sqlite3'}"
-    assert kpi(url, "db", "upgrade").returncode == 0
-    assert kpi(url, "demo", "load").returncode == 0
-    return url
+    return demo_database(tmp_path_factory.mktemp("export-cli"))
 
 
 def rows(path: Path) -> list[list[str]]:

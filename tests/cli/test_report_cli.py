@@ -1,31 +1,18 @@
 """`python -m kpi report`: documents written by a real process from a real database file."""
 import io
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def kpi(url: str, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, KPI_DATABASE_URL=url, KPI_DEFAULT_LANGUAGE="fi")
-    return subprocess.run([sys.executable, "-m", "kpi", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=120)
+from tests.cli.helpers import demo_database, kpi
 
 
 @pytest.fixture(scope="module")
 def demo_url(tmp_path_factory):
-    """A database file set up the way `make run` does it: upgrade, then the demo."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('report-cli') / 'kpi.sqlite3'}"
-    assert kpi(url, "db", "upgrade").returncode == 0
-    loaded = kpi(url, "demo", "load")
-    assert loaded.returncode == 0, loaded.stderr
-    return url
+    return demo_database(tmp_path_factory.mktemp("report-cli"))
 
 
 def report(url: str, out: Path, *args: str) -> subprocess.CompletedProcess:
