@@ -9,9 +9,9 @@ Pages and their widgets write only through these (reads go through `kpi.ui.data`
 - `actor=`: the acting person, which the store checks before writing (people's functions call it `by`).
 
 Everything in one call commits together or not at all; the data revision the page caches key on is
-raised by `kpi.db` at commit, as for any write. Bad input raises `kpi.errors.InputError`; a save over a
-row someone else changed between the version check and the write raises `StaleWrite` (SQLAlchemy's
-StaleDataError, caught here so pages need not know the ORM).
+raised at commit by the session listeners of `kpi.store.revision`, as for any write. Bad input raises
+`kpi.errors.InputError`; a save over a row someone else changed between the version check and the write
+raises `StaleWrite` (SQLAlchemy's StaleDataError, caught here so pages need not know the ORM).
 """
 from __future__ import annotations
 
@@ -21,11 +21,11 @@ from typing import Any, Iterator
 
 from sqlalchemy.orm.exc import StaleDataError
 
-from .features import data_grid
 from . import store
-from .features import target_form as tf
 from .access import people
 from .domain.roles import Actor
+from .features import data_grid
+from .features import target_form as tf
 from .importing import run_import
 from .importing.apply import OpenSession
 from .models import (CorrectiveAction, Explanation, Indicator, OrgUnit, Person, ReviewSession, ReviewTopic,

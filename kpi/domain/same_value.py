@@ -15,8 +15,9 @@ imported back. The spreadsheet keeps 15 significant digits (a stored 467.2578890
 """
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
+
+from .evaluate import round_half_up
 
 SPREADSHEET_DIGITS = 15  # what Excel and Calc keep of a number
 
@@ -43,9 +44,7 @@ def same_at_decimals(a: float | None, b: float | None, decimals: int) -> bool:
         return True
     if a is None or b is None:
         return False
-    step = Decimal(1).scaleb(-decimals)
-    return (Decimal(repr(float(a))).quantize(step, ROUND_HALF_UP)
-            == Decimal(repr(float(b))).quantize(step, ROUND_HALF_UP))
+    return round_half_up(float(a), decimals) == round_half_up(float(b), decimals)
 
 
 def same_values(new: Numbers, stored: Numbers, decimals: int, *, new_comment: str | None = None,

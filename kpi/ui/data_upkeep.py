@@ -15,17 +15,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..features import data_grid
-from ..reports import export
 from .. import store
-from ..features import target_form as tf
 from ..access import people
-from ..store.guard import AccessDenied
-from ..domain.roles import Actor
 from ..domain.periods import Period, parse_period
+from ..domain.roles import Actor
+from ..features import data_grid
+from ..features import target_form as tf
 from ..importing import preview
-from ..reports import build_report
+from ..reports import build_report, export
 from ..settings import get_settings
+from ..store.guard import AccessDenied
 from . import data
 from .context import session
 
