@@ -22,7 +22,8 @@ class InputError(ValueError):
         """The message standing alone: "Tunnus ”nps”: tunnus on jo käytössä"."""
         # After a file and row the message reads as after any lead-in, and the file name as it is written:
         # "measurements.csv:3: jakso ”2020-Q9”: …".
-        return self.inline(lang) if self.params.get("where") else capitalised(self._text(lang))
+        # Subclasses word themselves through `inline`, so the standing-alone form goes through it too.
+        return self.inline(lang) if self.params.get("where") else capitalised(self.inline(lang))
 
     def inline(self, lang: str) -> str:
         where = self.params.get("where")
