@@ -344,9 +344,12 @@ def test_a_pathological_explanation_becomes_word_paragraphs_in_linear_time(shape
 
     def seconds(length):
         text = shape * (length // len(shape))
-        started = time.perf_counter()
-        converted(text)
-        return time.perf_counter() - started
+        times = []
+        for _ in range(3):  # the best of three: a busy machine (CI runs servers beside it) adds only noise
+            started = time.perf_counter()
+            converted(text)
+            times.append(time.perf_counter() - started)
+        return min(times)
 
     small, large = seconds(5_000), seconds(20_000)
     assert large < 8 * small + 0.3, (small, large)  # four times the text: quadratic would be 16 times
